@@ -1,0 +1,1 @@
+"""blog: a small team's blog engine on aiohttp."""

@@ -1,0 +1,175 @@
+"""`python -m blog`: serve the blog and look after its data from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from aiohttp import web
+
+from .config import Config, ConfigError
+from .store import Store
+from .store.users import ROLES, EmailTaken, UsernameTaken
+
+log = logging.getLogger("blog")
+ACCESS_LOG_FORMAT = '%a %{X-Request-Id}o "%r" %s %b %Tfs'
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m blog", description="A small team's blog on aiohttp.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the blog over HTTP (the default)")
+    _add_serve_flags(serve)
+
+    create = commands.add_parser("create-user", help="create an account")
+    create.add_argument("username")
+    create.add_argument("--email", required=True)
+    create.add_argument("--role", choices=ROLES, default="author")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    _add_data_dir(create)
+
+    role = commands.add_parser("set-role", help="change an account's role")
+    role.add_argument("username")
+    role.add_argument("role", choices=ROLES)
+    _add_data_dir(role)
+
+    init = commands.add_parser("init-db", help="create or upgrade the database, then exit")
+    _add_data_dir(init)
+    return parser
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="folder for the database, secret key and uploads (BLOG_DATA_DIR; default ./instance)")
+
+
+def _add_serve_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="address to listen on (BLOG_HOST; default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (BLOG_PORT; default 8080)")
+    _add_data_dir(parser)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "serve")  # `python -m blog --port 9000` means serve
+    args = build_parser().parse_args(argv)
+    try:
+        config = Config.from_env(
+            data_dir=args.data_dir, host=getattr(args, "host", None), port=getattr(args, "port", None)
+        )
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(config.log_level)
+    command: Callable[[argparse.Namespace, Config], int] = COMMANDS[args.command]
+    return command(args, config)
+
+
+def serve(args: argparse.Namespace, config: Config) -> int:
+    from .app import create_app
+
+    print(f"blog: serving http://{config.host}:{config.port}/ from {config.data_dir.resolve()}", flush=True)
+    web.run_app(
+        create_app(config),
+        host=config.host,
+        port=config.port,
+        access_log_format=ACCESS_LOG_FORMAT,
+        print=None,
+    )
+    return 0
+
+
+def _with_store(config: Config, work: Callable[[Store], Coroutine[Any, Any, int]]) -> int:
+    async def run() -> int:
+        store = Store(config.database_path)
+        await store.open()
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+def create_user(args: argparse.Namespace, config: Config) -> int:
+    from email_validator import EmailNotValidError, validate_email
+
+    from .passwords import hash_blocking, password_problem
+    from .views.auth import USERNAME_PATTERN
+
+    if not USERNAME_PATTERN.fullmatch(args.username):
+        print("error: a username is 3 to 30 letters, digits, '-' or '_'", file=sys.stderr)
+        return 2
+    try:
+        email = validate_email(args.email, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    password = _read_password(args.password_stdin)
+    problem = password_problem(password, args.username)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+
+    async def work(store: Store) -> int:
+        try:
+            user = await store.users.create(args.username, email, hash_blocking(password), args.role)
+        except (UsernameTaken, EmailTaken):
+            print("error: that username or email is taken", file=sys.stderr)
+            return 1
+        print(f"created {user.role} {user.username}")
+        return 0
+
+    return _with_store(config, work)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise SystemExit("error: the passwords differ")
+    return first
+
+
+def set_role(args: argparse.Namespace, config: Config) -> int:
+    async def work(store: Store) -> int:
+        if not await store.users.set_role(args.username, args.role):
+            print(f"error: there is no user {args.username!r}", file=sys.stderr)
+            return 1
+        print(f"{args.username} is now {args.role}")
+        return 0
+
+    return _with_store(config, work)
+
+
+def init_db(args: argparse.Namespace, config: Config) -> int:
+    async def work(store: Store) -> int:
+        print(f"database ready at {config.database_path}")
+        return 0
+
+    return _with_store(config, work)
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace, Config], int]] = {
+    None: serve,
+    "serve": serve,
+    "create-user": create_user,
+    "set-role": set_role,
+    "init-db": init_db,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

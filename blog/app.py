@@ -1,0 +1,68 @@
+"""create_app(config): the one place that wires the blog together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from aiohttp_session import session_middleware
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+
+from . import secrets_file
+from .auth import check_login
+from .config import Config
+from .errors import handle_errors
+from .keys import CONFIG, PASSWORDS, STORE
+from .passwords import Passwords
+from .security import add_security_headers, csrf_protect
+from .store import Store
+from .templating import setup_templates
+from .views import account, auth, home
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).parent / "static"
+SESSION_COOKIE = "blog_session"
+
+
+def create_app(config: Config) -> web.Application:
+    storage = EncryptedCookieStorage(
+        secrets_file.session_fernet(config.secret_key, config.data_dir),
+        cookie_name=SESSION_COOKIE,
+        max_age=config.session_max_age,
+        httponly=True,
+        samesite="Lax",
+        secure=config.secure_cookies,
+    )
+    app = web.Application(
+        middlewares=[handle_errors, session_middleware(storage), check_login, csrf_protect],
+        client_max_size=config.max_image_bytes + 1024 * 1024,
+    )
+    app[CONFIG] = config
+    app.cleanup_ctx.append(_store)
+    app.cleanup_ctx.append(_password_workers)
+    app.on_response_prepare.append(add_security_headers)
+    setup_templates(app)
+    app.router.add_static("/static", STATIC_DIR, name="static", append_version=True)
+    for module in (home, auth, account):
+        module.setup_routes(app)
+    return app
+
+
+async def _store(app: web.Application) -> AsyncIterator[None]:
+    store = Store(app[CONFIG].database_path)
+    await store.open()
+    app[STORE] = store
+    yield
+    await store.close()
+
+
+async def _password_workers(app: web.Application) -> AsyncIterator[None]:
+    executor = ThreadPoolExecutor(app[CONFIG].password_workers, thread_name_prefix="passwords")
+    app[PASSWORDS] = Passwords(executor)
+    yield
+    executor.shutdown(wait=True)

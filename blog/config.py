@@ -1,0 +1,69 @@
+"""Configuration: one frozen dataclass, read from BLOG_* variables and flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+DAY = 24 * 60 * 60
+
+
+class ConfigError(ValueError):
+    """A BLOG_* variable holds a value we cannot use."""
+
+
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"expected on/off, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the app can be told; each field has a BLOG_<FIELD> variable."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path("instance")
+    secret_key: str | None = None
+    secure_cookies: bool = False
+    session_max_age: int = 14 * DAY
+    registration_open: bool = True
+    log_level: str = "INFO"
+    password_workers: int = 2
+    max_image_bytes: int = 10 * 1024 * 1024
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "blog.sqlite3"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Config":
+        """Defaults, then BLOG_* variables, then explicit overrides (command-line flags)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in dataclasses.fields(cls):
+            raw = environ.get(f"BLOG_{field.name.upper()}")
+            if raw is not None:
+                values[field.name] = _parse(field.name, field.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "data_dir" in values:
+            values["data_dir"] = Path(values["data_dir"])  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _parse(name: str, kind: object, raw: str) -> object:
+    try:
+        if kind in ("int", int):
+            return int(raw)
+        if kind in ("bool", bool):
+            return _flag(raw)
+    except ValueError as exc:
+        raise ConfigError(f"BLOG_{name.upper()}: {exc}") from None
+    return raw

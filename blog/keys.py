@@ -1,0 +1,18 @@
+"""Every key the app keeps state under, typed (aiohttp's AppKey / RequestKey)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from .config import Config
+from .passwords import Passwords
+from .store import Store
+from .store.users import User
+
+CONFIG = web.AppKey("config", Config)
+STORE = web.AppKey("store", Store)
+PASSWORDS = web.AppKey("passwords", Passwords)
+
+REQUEST_ID = web.RequestKey("request_id", str)
+CURRENT_USER = web.RequestKey("current_user", User)
+SESSION_ID = web.RequestKey("session_id", int)

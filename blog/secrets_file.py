@@ -1,0 +1,39 @@
+"""The key that encrypts session cookies: from BLOG_SECRET_KEY, or made once and kept
+in the data folder (mode 0600) so that a restart logs nobody out."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+SECRET_FILE = "secret_key"
+
+
+def fernet_key(secret: str) -> bytes:
+    """A Fernet key as given, or one derived from any other secret string."""
+    try:
+        Fernet(secret.encode())
+        return secret.encode()
+    except ValueError:
+        return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest())
+
+
+def load_or_create(data_dir: Path) -> bytes:
+    path = data_dir / SECRET_FILE
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return fernet_key(path.read_text().strip())
+    key = Fernet.generate_key()
+    with os.fdopen(fd, "wb") as file:
+        file.write(key + b"\n")
+    return key
+
+
+def session_fernet(secret_key: str | None, data_dir: Path) -> Fernet:
+    return Fernet(fernet_key(secret_key) if secret_key else load_or_create(data_dir))

@@ -1,0 +1,24 @@
+"""The Store: one accessor per kind of data, all on one Database. All SQL lives in this package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .db import Database
+from .login_failures import LoginFailures
+from .sessions import Sessions
+from .users import Users
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.db = Database(path)
+        self.users = Users(self.db)
+        self.sessions = Sessions(self.db)
+        self.login_failures = LoginFailures(self.db)
+
+    async def open(self) -> None:
+        await self.db.open()
+
+    async def close(self) -> None:
+        await self.db.close()

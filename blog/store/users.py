@@ -1,0 +1,106 @@
+"""Accounts: who can log in, and with which role."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from .. import clock
+from .db import Database, Row
+
+ROLES = ("admin", "editor", "author")
+
+
+class UsernameTaken(Exception):
+    pass
+
+
+class EmailTaken(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    email: str
+    role: str
+    created_at: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def can_edit_any_post(self) -> bool:
+        return self.role in ("admin", "editor")
+
+    @classmethod
+    def from_row(cls, row: Row) -> "User":
+        return cls(row["id"], row["username"], row["email"], row["role"], row["created_at"])
+
+
+USER_COLUMNS = "users.id, users.username, users.email, users.role, users.created_at"
+
+
+class Users:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(self, username: str, email: str, password_hash: str, role: str | None = None) -> User:
+        """Creates an account; the very first one is an admin, later ones authors unless told."""
+        async with self.db.transaction() as tx:
+            if role is None:
+                has_users = await tx.fetchvalue("SELECT EXISTS (SELECT 1 FROM users)")
+                role = "author" if has_users else "admin"
+            await self._check_unique(tx, username, email)
+            created_at = clock.now_iso()
+            try:
+                user_id = await tx.insert(
+                    "INSERT INTO users (username, email, password_hash, role, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (username, email, password_hash, role, created_at),
+                )
+            except sqlite3.IntegrityError:  # pragma: no cover - _check_unique ran in this transaction
+                raise UsernameTaken(username) from None
+        return User(user_id, username, email, role, created_at)
+
+    @staticmethod
+    async def _check_unique(tx, username: str, email: str) -> None:  # type: ignore[no-untyped-def]
+        if await tx.fetchvalue("SELECT 1 FROM users WHERE username = ? COLLATE NOCASE", (username,)):
+            raise UsernameTaken(username)
+        if await tx.fetchvalue("SELECT 1 FROM users WHERE email = ? COLLATE NOCASE", (email,)):
+            raise EmailTaken(email)
+
+    async def by_id(self, user_id: int) -> User | None:
+        row = await self.db.fetchone(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
+        return None if row is None else User.from_row(row)
+
+    async def by_username(self, username: str) -> User | None:
+        row = await self.db.fetchone(
+            f"SELECT {USER_COLUMNS} FROM users WHERE username = ? COLLATE NOCASE", (username,)
+        )
+        return None if row is None else User.from_row(row)
+
+    async def credentials(self, login: str) -> tuple[User, str] | None:
+        """The account named by a username or an email, with its password hash."""
+        column = "email" if "@" in login else "username"
+        row = await self.db.fetchone(
+            f"SELECT {USER_COLUMNS}, password_hash FROM users WHERE {column} = ? COLLATE NOCASE",
+            (login,),
+        )
+        return None if row is None else (User.from_row(row), row["password_hash"])
+
+    async def password_hash(self, user_id: int) -> str | None:
+        return await self.db.fetchvalue("SELECT password_hash FROM users WHERE id = ?", (user_id,))
+
+    async def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        await self.db.write("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+
+    async def set_role(self, username: str, role: str) -> bool:
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        changed = await self.db.write(
+            "UPDATE users SET role = ? WHERE username = ? COLLATE NOCASE", (role, username)
+        )
+        return changed > 0

@@ -1,0 +1,71 @@
+"""The account page: active sessions, ending the others, changing the password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from ..auth import current_user, require_login
+from ..forms import FieldErrors, text_fields
+from ..keys import PASSWORDS, SESSION_ID, STORE
+from ..passwords import password_problem
+
+
+async def _page(request: web.Request, errors: FieldErrors | None = None, notice: str = "", status: int = 200) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    sessions = await request.config_dict[STORE].sessions.of_user(user.id)
+    context: dict[str, Any] = {
+        "user": user,
+        "sessions": sessions,
+        "this_session_id": request[SESSION_ID],
+        "errors": errors or {},
+        "notice": notice,
+    }
+    return aiohttp_jinja2.render_template("account/account.html", request, context, status=status)
+
+
+NOTICES = {
+    "password": "Your password is changed. Every other session has been logged out.",
+    "sessions": "Every other session has been logged out.",
+}
+
+
+@require_login
+async def account(request: web.Request) -> web.Response:
+    return await _page(request, notice=NOTICES.get(request.query.get("done", ""), ""))
+
+
+@require_login
+async def change_password(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    store, passwords = request.config_dict[STORE], request.config_dict[PASSWORDS]
+    fields = await text_fields(request, "current_password", "new_password")
+    errors: FieldErrors = {}
+    if not await passwords.verify(await store.users.password_hash(user.id), fields["current_password"]):
+        errors["current_password"] = "This is not your current password."
+    problem = password_problem(fields["new_password"], user.username)
+    if problem:
+        errors["new_password"] = problem
+    if errors:
+        return await _page(request, errors, status=400)
+    await store.users.set_password_hash(user.id, await passwords.hash(fields["new_password"]))
+    await store.sessions.end_others(user.id, request[SESSION_ID])
+    raise web.HTTPSeeOther(location=str(request.app.router["account"].url_for().with_query(done="password")))
+
+
+@require_login
+async def end_other_sessions(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    await request.config_dict[STORE].sessions.end_others(user.id, request[SESSION_ID])
+    raise web.HTTPSeeOther(location=str(request.app.router["account"].url_for().with_query(done="sessions")))
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/account", account, name="account")
+    app.router.add_post("/account/password", change_password, name="change_password")
+    app.router.add_post("/account/sessions/end-others", end_other_sessions, name="end_other_sessions")

@@ -1,0 +1,160 @@
+"""Registering, logging in and logging out through HTML forms."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from email_validator import EmailNotValidError, validate_email
+
+from .. import clock
+from ..auth import client_address, current_user, log_in, log_out, safe_next
+from ..forms import FieldErrors, text_fields
+from ..keys import CONFIG, PASSWORDS, STORE
+from ..passwords import password_problem
+from ..store.users import EmailTaken, User, UsernameTaken
+
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{3,30}")
+LOGIN_FAILURE_LIMIT = 10
+LOGIN_FAILURE_WINDOW = 5 * 60
+
+
+def _render(template: str, request: web.Request, context: dict[str, Any], status: int = 200) -> web.Response:
+    return aiohttp_jinja2.render_template(template, request, context, status=status)
+
+
+# Registration ---------------------------------------------------------------
+
+
+def validate_registration(fields: dict[str, str]) -> tuple[dict[str, str], FieldErrors]:
+    errors: FieldErrors = {}
+    username, password = fields["username"], fields["password"]
+    if not USERNAME_PATTERN.fullmatch(username):
+        errors["username"] = "Use 3 to 30 letters, digits, '-' or '_'."
+    email = fields["email"]
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        errors["email"] = f"This is not a valid email address: {exc}"
+    problem = password_problem(password, username)
+    if problem:
+        errors["password"] = problem
+    return {"username": username, "email": email, "password": password}, errors
+
+
+async def register_form(request: web.Request) -> web.Response:
+    if not request.config_dict[CONFIG].registration_open:
+        return _render("auth/registration_closed.html", request, {}, status=403)
+    return _render("auth/register.html", request, _register_context(request, {}, {}))
+
+
+def _register_context(request: web.Request, values: dict[str, str], errors: FieldErrors) -> dict[str, Any]:
+    return {
+        "values": {"username": values.get("username", ""), "email": values.get("email", "")},
+        "errors": errors,
+        "next": safe_next(request.query.get("next") or values.get("next"), ""),
+    }
+
+
+async def register(request: web.Request) -> web.Response:
+    if not request.config_dict[CONFIG].registration_open:
+        return _render("auth/registration_closed.html", request, {}, status=403)
+    fields = await text_fields(request, "username", "email", "password", "next", strip=("username", "email"))
+    clean, errors = validate_registration(fields)
+    if not errors:
+        user = await _create_account(request, clean, errors)
+        if user is not None:
+            await log_in(request, user)
+            raise web.HTTPSeeOther(location=safe_next(fields["next"]))
+    context = _register_context(request, fields, errors)
+    return _render("auth/register.html", request, context, status=400)
+
+
+async def _create_account(request: web.Request, clean: dict[str, str], errors: FieldErrors) -> User | None:
+    password_hash = await request.config_dict[PASSWORDS].hash(clean["password"])
+    try:
+        return await request.config_dict[STORE].users.create(clean["username"], clean["email"], password_hash)
+    except UsernameTaken:
+        errors["username"] = "This username is taken; choose another."
+    except EmailTaken:
+        errors["email"] = "An account with this email already exists. Log in instead?"
+    return None
+
+
+# Login -------------------------------------------------------------------------
+
+
+async def login_form(request: web.Request) -> web.Response:
+    context = {"login": "", "error": None, "next": safe_next(request.query.get("next"), "")}
+    return _render("auth/login.html", request, context)
+
+
+async def login(request: web.Request) -> web.Response:
+    fields = await text_fields(request, "username", "password", "next", strip=("username",))
+    login_name, target = fields["username"], safe_next(fields["next"])
+    store, address = request.config_dict[STORE], client_address(request)
+    context = {"login": login_name, "next": safe_next(fields["next"], ""), "error": None}
+
+    retry_at = await store.login_failures.blocked_until(
+        login_name, address, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW
+    )
+    if retry_at is not None:
+        return _too_many_attempts(request, context, retry_at)
+
+    user = await _check_credentials(request, login_name, fields["password"])
+    if user is None:
+        await store.login_failures.record(login_name, address)
+        context["error"] = "The username or password is not right."
+        return _render("auth/login.html", request, context, status=400)
+
+    await store.login_failures.clear_account(login_name)
+    await log_in(request, user)
+    raise web.HTTPSeeOther(location=target)
+
+
+async def _check_credentials(request: web.Request, login_name: str, password: str) -> User | None:
+    store, passwords = request.config_dict[STORE], request.config_dict[PASSWORDS]
+    found = await store.users.credentials(login_name) if login_name else None
+    stored_hash = found[1] if found else None
+    if not await passwords.verify(stored_hash, password) or found is None:
+        return None
+    user, stored_hash = found
+    if passwords.needs_rehash(stored_hash):
+        await store.users.set_password_hash(user.id, await passwords.hash(password))
+    return user
+
+
+def _too_many_attempts(request: web.Request, context: dict[str, Any], retry_at) -> web.Response:  # type: ignore[no-untyped-def]
+    seconds = max(1, int((retry_at - clock.now()).total_seconds()) + 1)
+    context["error"] = (
+        f"Too many failed attempts. Try again in {-(-seconds // 60)} minute(s), "
+        f"after {retry_at.strftime('%H:%M UTC')}."
+    )
+    response = _render("auth/login.html", request, context, status=429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+# Logout --------------------------------------------------------------------------
+
+
+async def logout_page(request: web.Request) -> web.Response:
+    """GET never logs out (a link or a prefetch must not end a session): it offers the button."""
+    return _render("auth/logout.html", request, {})
+
+
+async def logout(request: web.Request) -> web.Response:
+    if current_user(request) is not None:
+        await log_out(request)
+    raise web.HTTPSeeOther(location="/")
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/register", register_form, name="register")
+    app.router.add_post("/register", register)
+    app.router.add_get("/login", login_form, name="login")
+    app.router.add_post("/login", login)
+    app.router.add_get("/logout", logout_page, name="logout")
+    app.router.add_post("/logout", logout)
