@@ -12,6 +12,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from .keys import REQUEST_ID
+from .templating import site_context
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -62,7 +63,8 @@ def _quality(request: web.Request, media_type: str) -> float:
 def message_of(exc: web.HTTPException) -> str:
     """The handler's own sentence when it gave one, else ours for the status."""
     default_text = f"{exc.status}: {exc.reason}"
-    if exc.text and exc.text != default_text:
+    # aiohttp's own 413 text speaks in bytes and internals; ours speaks to the reader.
+    if exc.text and exc.text != default_text and exc.status != 413:
         return exc.text
     return DEFAULT_MESSAGES.get(exc.status, exc.reason)
 
@@ -78,7 +80,15 @@ async def error_response(
             body["request_id"] = request_id
         response: web.Response = web.json_response(body, status=status)
     else:
-        context = {"status": status, "reason": reason, "message": message, "request_id": request_id}
+        # The context processors may not have run: the error can come from an outer middleware.
+        context = {
+            **await site_context(request),
+            "request": request,
+            "status": status,
+            "reason": reason,
+            "message": message,
+            "request_id": request_id,
+        }
         try:
             response = aiohttp_jinja2.render_template("errors/error.html", request, context, status=status)
         except Exception:  # the error page itself failed: plain text still tells the truth

@@ -76,7 +76,8 @@ async def _supplied_token(request: web.Request) -> str | None:
 @web.middleware
 async def csrf_protect(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Unsafe requests must come from our own pages and carry the session's token."""
-    if request.method in UNSAFE_METHODS:
+    # Unknown paths and methods fall through, so they answer 404/405 rather than 403.
+    if request.method in UNSAFE_METHODS and request.match_info.http_exception is None:
         if is_foreign_origin(request):
             raise CsrfRejected(text="This request came from another site, so it was refused.")
         expected = (await get_session(request)).get(CSRF_SESSION_KEY)

@@ -1,0 +1,84 @@
+"""The app on a real SQLite file in tmp_path, and a client that talks to it over HTTP."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from aiohttp import ClientSession, CookieJar
+from aiohttp.test_utils import TestClient
+from cryptography.fernet import Fernet
+
+from blog.app import create_app
+from blog.config import Config
+
+STRONG_PASSWORD = "correct horse battery staple"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return Config(data_dir=tmp_path / "data", secret_key=Fernet.generate_key().decode())
+
+
+@pytest.fixture
+def make_client(aiohttp_client) -> Callable[..., Awaitable[TestClient]]:  # type: ignore[no-untyped-def]
+    """Builds a client for an app with the given config (a second client shares the app's server)."""
+
+    async def make(config: Config) -> TestClient:
+        return await aiohttp_client(create_app(config))
+
+    return make
+
+
+@pytest.fixture
+async def client(make_client, config: Config) -> TestClient:  # type: ignore[no-untyped-def]
+    return await make_client(config)
+
+
+async def csrf_token(client: TestClient, path: str) -> str:
+    """The CSRF token of the form on `path`, as a browser would find it."""
+    response = await client.get(path)
+    match = CSRF_FIELD.search(await response.text())
+    assert match, f"no csrf_token in {path}"
+    return match.group(1)
+
+
+async def post_form(client: TestClient, path: str, data: dict[str, str], form_page: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    """Loads the form page for its token, then submits, like a browser."""
+    token = await csrf_token(client, form_page or path)
+    return await client.post(path, data={**data, "csrf_token": token}, allow_redirects=False, **kwargs)
+
+
+async def register(client: TestClient, username: str = "alice", password: str = STRONG_PASSWORD, email: str | None = None):  # type: ignore[no-untyped-def]
+    response = await post_form(
+        client, "/register",
+        {"username": username, "email": email or f"{username}@example.com", "password": password},
+    )
+    assert response.status == 303, await response.text()
+    return response
+
+
+async def login(client: TestClient, username: str = "alice", password: str = STRONG_PASSWORD, next: str = "", **kwargs):  # type: ignore[no-untyped-def]
+    return await post_form(client, "/login", {"username": username, "password": password, "next": next}, **kwargs)
+
+
+async def logout(client: TestClient):  # type: ignore[no-untyped-def]
+    return await post_form(client, "/logout", {}, form_page="/logout")
+
+
+@pytest.fixture
+async def other_browser(client: TestClient):  # type: ignore[no-untyped-def]
+    """Opens further 'browsers' (own cookie jars) on the same running server."""
+    sessions: list[ClientSession] = []
+
+    def make() -> ClientSession:
+        session = ClientSession(base_url=str(client.make_url("/")), cookie_jar=CookieJar(unsafe=True))
+        sessions.append(session)
+        return session
+
+    yield make
+    for session in sessions:
+        await session.close()

@@ -1,0 +1,100 @@
+"""The command line, run as a person would run it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from .conftest import STRONG_PASSWORD
+
+
+def blog(*args: str, data_dir, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+    return subprocess.run(
+        [sys.executable, "-m", "blog", *args, "--data-dir", str(data_dir)],
+        input=stdin, capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})},
+    )
+
+
+def test_help_lists_the_subcommands():
+    result = subprocess.run([sys.executable, "-m", "blog", "--help"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0
+    for command in ("serve", "create-user", "set-role", "init-db"):
+        assert command in result.stdout
+    serve_help = subprocess.run([sys.executable, "-m", "blog", "serve", "--help"], capture_output=True, text=True, timeout=30)
+    for flag in ("--host", "--port", "--data-dir"):
+        assert flag in serve_help.stdout
+
+
+def test_init_db_create_user_and_set_role(tmp_path):
+    assert blog("init-db", data_dir=tmp_path).returncode == 0
+    assert (tmp_path / "blog.sqlite3").exists()
+    created = blog("create-user", "editor1", "--email", "e@example.com", "--role", "editor", "--password-stdin",
+                   data_dir=tmp_path, stdin=STRONG_PASSWORD + "\n")
+    assert created.returncode == 0, created.stderr
+    assert "created editor editor1" in created.stdout
+    assert blog("set-role", "editor1", "admin", data_dir=tmp_path).stdout.strip() == "editor1 is now admin"
+    missing = blog("set-role", "nobody", "admin", data_dir=tmp_path)
+    assert missing.returncode == 1 and "no user" in missing.stderr
+
+
+def test_create_user_refuses_weak_password_and_duplicates(tmp_path):
+    weak = blog("create-user", "bob", "--email", "b@example.com", "--password-stdin", data_dir=tmp_path, stdin="password\n")
+    assert weak.returncode == 2 and "most common" in weak.stderr
+    ok = blog("create-user", "bob", "--email", "b@example.com", "--password-stdin", data_dir=tmp_path, stdin=STRONG_PASSWORD + "\n")
+    assert ok.returncode == 0
+    again = blog("create-user", "BOB", "--email", "c@example.com", "--password-stdin", data_dir=tmp_path, stdin=STRONG_PASSWORD + "\n")
+    assert again.returncode == 1 and "taken" in again.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def running_server(tmp_path):  # type: ignore[no-untyped-def]
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "BLOG_SECRET_KEY"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "blog", "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        process.kill()
+        raise AssertionError(process.stderr.read())
+    yield f"http://127.0.0.1:{port}", process
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def test_serve_answers_and_logs_request_ids(running_server, tmp_path):
+    url, process = running_server
+    with urllib.request.urlopen(url + "/") as response:
+        assert response.status == 200
+        request_id = response.headers["X-Request-Id"]
+    process.terminate()
+    _, stderr = process.communicate(timeout=15)
+    assert request_id in stderr  # the access log line carries the id
+    key_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_generated_secret_key_survives_a_restart(tmp_path):
+    from blog.secrets_file import load_or_create
+
+    assert load_or_create(tmp_path) == load_or_create(tmp_path)
