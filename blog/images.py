@@ -1,0 +1,397 @@
+"""Validation, re-encoding and storage of uploaded post images.
+
+Uploaded bytes are untrusted: the declared name and content type are ignored,
+the real format is sniffed by Pillow, the pixel count is bounded before any
+pixels are decoded, and what we store is always a fresh encoding of the pixels
+alone, so no metadata (EXIF, GPS, XMP, comments) and no polyglot payload from
+the upload ever reaches a reader.
+
+Output formats: JPEG stays JPEG, PNG stays PNG, WebP stays WebP, and a GIF
+becomes a PNG of its first frame (animation is dropped: decoding and resizing
+every frame multiplies the cost an attacker can make us pay, and PNG is a
+better still-image format anyway). Animated WebP and APNG likewise keep only
+their first frame.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import tempfile
+import time
+import types
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageFile, ImageOps
+
+__all__ = [
+    "CONTENT_TYPES",
+    "DISPLAY_BOX",
+    "THUMBNAIL_BOX",
+    "ImageFiles",
+    "ImageRejected",
+    "ProcessedImage",
+    "process_image",
+]
+
+#: Extension -> MIME type of every file ImageFiles may hold.
+CONTENT_TYPES: Mapping[str, str] = types.MappingProxyType(
+    {
+        "jpg": "image/jpeg",
+        "png": "image/png",
+        "gif": "image/gif",
+        "webp": "image/webp",
+    }
+)
+
+#: The display copy fits in this box; the thumbnail in the smaller one.
+DISPLAY_BOX = (1600, 1600)
+THUMBNAIL_BOX = (400, 400)
+
+_ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
+
+#: Input format -> output format. MPO is what Pillow calls a JPEG that carries
+#: extra pictures (many phone cameras write these); it is still a JPEG.
+_OUTPUT_FORMAT = types.MappingProxyType(
+    {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "PNG", "WEBP": "WEBP"}
+)
+_EXTENSION = types.MappingProxyType({"JPEG": "jpg", "PNG": "png", "WEBP": "webp"})
+
+#: Encoder settings per output format. PNG is lossless, so only size matters;
+#: JPEG and WebP trade a little quality for much smaller pages.
+_SAVE_OPTIONS = types.MappingProxyType(
+    {
+        "JPEG": types.MappingProxyType(
+            {"quality": 85, "optimize": True, "progressive": True}
+        ),
+        "PNG": types.MappingProxyType({"optimize": True}),
+        "WEBP": types.MappingProxyType({"quality": 85, "method": 4}),
+    }
+)
+
+#: ICC colour-space signature (header bytes 16..20) that fits each pixel mode;
+#: a profile is kept only if it describes the pixels we actually write.
+_ICC_SPACE = types.MappingProxyType(
+    {"L": b"GRAY", "LA": b"GRAY", "RGB": b"RGB ", "RGBA": b"RGB "}
+)
+
+_SIXTEEN_BIT_GREY = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
+
+_NOT_AN_IMAGE = "This file is not a JPEG, PNG, GIF or WebP image."
+_DAMAGED = "This image file is damaged and cannot be read."
+
+
+class ImageRejected(Exception):
+    """An upload we refuse; ``str(exc)`` is a sentence fit to show the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    """The re-encoded display copy and thumbnail of one accepted upload.
+
+    ``width`` and ``height`` are those of ``display`` (after EXIF rotation),
+    which is what a page needs for its ``<img>`` attributes.
+    """
+
+    display: bytes
+    thumbnail: bytes
+    extension: str
+    content_type: str
+    width: int
+    height: int
+
+
+def process_image(data: bytes, *, max_pixels: int = 40_000_000) -> ProcessedImage:
+    """Validate an upload and re-encode it into a display copy and a thumbnail.
+
+    Synchronous and CPU-bound: run it in an executor. Raises ImageRejected,
+    and nothing else, for anything that is not a readable JPEG, PNG, GIF or
+    WebP of at most ``max_pixels`` pixels.
+    """
+    with warnings.catch_warnings():
+        # Pillow only *warns* between MAX_IMAGE_PIXELS and twice that; make
+        # it refuse, without touching the process-wide Image.MAX_IMAGE_PIXELS.
+        # catch_warnings is not thread-safe before Python 3.14, so this is a
+        # second line of defence: _check_size is what enforces max_pixels.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        source_format = _check_header(data, max_pixels)
+        image = _decode(data, max_pixels)
+        with _reading(max_pixels):
+            return _encode(image, _OUTPUT_FORMAT[source_format])
+
+
+def _check_header(data: bytes, max_pixels: int) -> str:
+    """Sniff the format and size, and run Pillow's structural check.
+
+    Only the header is parsed here, so a decompression bomb is refused before
+    a single pixel is allocated. ``verify()`` catches e.g. PNG checksum
+    errors that decoding alone would not; it leaves the image unusable, hence
+    the separate decode step.
+    """
+    with _reading(max_pixels):
+        with _open(data) as image:
+            _check_size(image, max_pixels)
+            image.verify()
+            return image.format or ""
+
+
+def _decode(data: bytes, max_pixels: int) -> Image.Image:
+    """Decode the first frame fully, so truncated data fails here, not later."""
+    with _reading(max_pixels):
+        image = _open(data)
+        _check_size(image, max_pixels)
+        # For a JPEG, let libjpeg decode at 1/2, 1/4 or 1/8 scale when the
+        # result still covers the display box: much less CPU and memory.
+        image.draft(None, DISPLAY_BOX)
+        image.load()
+        return image
+
+
+def _open(data: bytes) -> ImageFile.ImageFile:
+    """Open ``data`` as one of the accepted formats, whatever it claims to be."""
+    try:
+        return Image.open(io.BytesIO(data), formats=list(_ACCEPTED_FORMATS))
+    except Image.UnidentifiedImageError:
+        raise ImageRejected(_NOT_AN_IMAGE) from None
+
+
+def _check_size(image: Image.Image, max_pixels: int) -> None:
+    """Refuse images whose pixels would cost too much memory and CPU."""
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise ImageRejected(_DAMAGED)
+    if width * height > max_pixels:
+        raise ImageRejected(_too_large(_effective_limit(max_pixels)))
+
+
+def _too_large(max_pixels: int) -> str:
+    """The user-facing sentence for an image over the pixel limit."""
+    megapixels = f"{max_pixels / 1_000_000:g}"
+    return f"This image is too large to process (at most {megapixels} megapixels)."
+
+
+@contextlib.contextmanager
+def _reading(max_pixels: int) -> Iterator[None]:
+    """Translate whatever Pillow raises on hostile input into ImageRejected.
+
+    Decoders for untrusted data fail in many ways (OSError, SyntaxError,
+    ValueError, struct.error, EOFError, ...); callers must only ever have to
+    handle ImageRejected. MemoryError is a server condition, not a verdict on
+    the file, so it is left alone.
+    """
+    try:
+        yield
+    except (ImageRejected, MemoryError):
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageRejected(_too_large(_effective_limit(max_pixels))) from exc
+    except Exception as exc:
+        raise ImageRejected(_DAMAGED) from exc
+
+
+def _effective_limit(max_pixels: int) -> int:
+    """Pillow's own bomb check also applies, so the lower limit wins."""
+    pillow_limit = Image.MAX_IMAGE_PIXELS
+    return max_pixels if pillow_limit is None else min(max_pixels, pillow_limit)
+
+
+def _encode(image: Image.Image, output_format: str) -> ProcessedImage:
+    """Orient, normalise, resize and re-encode the decoded image."""
+    icc_profile = image.info.get("icc_profile")
+    oriented = ImageOps.exif_transpose(image)
+    pixels = _strip_metadata(_normalise_mode(oriented, output_format))
+    display = _fit(pixels, DISPLAY_BOX)
+    thumbnail = _fit(display, THUMBNAIL_BOX)
+    icc = _matching_icc(icc_profile, pixels.mode)
+    extension = _EXTENSION[output_format]
+    return ProcessedImage(
+        display=_save(display, output_format, icc),
+        thumbnail=_save(thumbnail, output_format, icc),
+        extension=extension,
+        content_type=CONTENT_TYPES[extension],
+        width=display.width,
+        height=display.height,
+    )
+
+
+def _normalise_mode(image: Image.Image, output_format: str) -> Image.Image:
+    """Convert to a pixel mode the output format holds and resizing handles well.
+
+    Palette and 1-bit images resize only with nearest-neighbour, CMYK is not
+    for the web, and JPEG cannot hold alpha (JPEG input never has any).
+    """
+    if image.mode in _SIXTEEN_BIT_GREY:
+        # A plain convert("L") clips 16-bit values instead of scaling them.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
+    if output_format == "JPEG":
+        return image if image.mode in ("L", "RGB") else image.convert("RGB")
+    if image.has_transparency_data:
+        if output_format == "PNG" and image.mode in ("LA", "RGBA"):
+            return image
+        return image.convert("RGBA")
+    if output_format == "PNG" and image.mode in ("1", "L"):
+        return image.convert("L")
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _strip_metadata(image: Image.Image) -> Image.Image:
+    """Rebuild the image from its pixels alone.
+
+    Some encoders fall back to ``image.info`` (EXIF, XMP, comments, text
+    chunks) when not told otherwise; a fresh image has nothing to leak.
+    """
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def _fit(image: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """Shrink to fit inside ``box`` keeping the aspect ratio; never enlarge."""
+    fitted = image.copy()
+    fitted.thumbnail(box, Image.Resampling.LANCZOS)
+    return fitted
+
+
+def _matching_icc(profile: bytes | None, mode: str) -> bytes | None:
+    """Keep the colour profile only if it describes the pixels we write.
+
+    A wide-gamut phone photo looks wrong without its profile, but a CMYK
+    profile attached to converted RGB pixels would be worse than none.
+    """
+    if not profile or len(profile) < 20:
+        return None
+    return profile if profile[16:20] == _ICC_SPACE.get(mode) else None
+
+
+def _save(image: Image.Image, output_format: str, icc: bytes | None) -> bytes:
+    """Encode ``image`` with the settings for ``output_format``."""
+    buffer = io.BytesIO()
+    options = dict(_SAVE_OPTIONS[output_format])
+    if icc:
+        options["icc_profile"] = icc
+    image.save(buffer, output_format, **options)
+    return buffer.getvalue()
+
+
+_NAME = re.compile(r"[0-9a-f]{64}\.(?:jpg|png|gif|webp)")
+_TEMP_PREFIX = ".upload-"
+_TEMP_SUFFIX = ".tmp"
+_TEMP_MAX_AGE = 3600.0
+
+
+class ImageFiles:
+    """Content-addressed image files in one directory.
+
+    Names are the SHA-256 of the bytes, so identical uploads share a file,
+    names cannot be guessed from anything else, and a name can never point
+    outside the directory.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def save(self, data: bytes, extension: str) -> str:
+        """Store ``data`` and return its name; storing the same bytes is a no-op.
+
+        The bytes go to a temporary file in the same directory that is then
+        renamed over the final name, so a reader never sees a partial file.
+        """
+        name = f"{hashlib.sha256(data).hexdigest()}.{extension}"
+        target = self.path(name)
+        if target.exists():
+            # Refresh the age so a concurrent remove_orphans(min_age=...)
+            # does not sweep a file that is about to be referenced again.
+            os.utime(target)
+            return name
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._write_atomically(target, data)
+        return name
+
+    def _write_atomically(self, target: Path, data: bytes) -> None:
+        """Write to a sibling temporary file, fsync, then os.replace it."""
+        fd, temp_name = tempfile.mkstemp(
+            dir=self.root, prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX
+        )
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            # mkstemp makes 0600; images are public, and a front-end web
+            # server running as another user may need to read them.
+            os.chmod(temp_name, 0o644)
+            os.replace(temp_name, target)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+
+    def path(self, name: str) -> Path:
+        """Return the file path for ``name``, refusing anything not ours.
+
+        The strict pattern is the defence against path traversal (``../x``)
+        and against serving files we did not write (``a.svg``).
+        """
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise ValueError(f"not a stored image name: {name!r}")
+        return self.root / name
+
+    def delete(self, name: str) -> None:
+        """Delete a stored file; deleting a missing one is not an error."""
+        self.path(name).unlink(missing_ok=True)
+
+    def names(self) -> set[str]:
+        """Names of all stored images (temporary and foreign files excluded)."""
+        return {entry.name for entry in self._entries() if _NAME.fullmatch(entry.name)}
+
+    def remove_orphans(
+        self, referenced: set[str], *, min_age: float = 0.0
+    ) -> list[str]:
+        """Delete stored images not in ``referenced``; return what was deleted.
+
+        Also deletes temporary files left by a crash once they are an hour
+        old (younger ones may be uploads in progress); their names are part
+        of the result. An upload stores its file before the row that
+        references it is committed, so a sweep running concurrently with
+        uploads should pass ``min_age`` (seconds) to spare files that new.
+        """
+        now = time.time()
+        removed = []
+        for entry in self._entries():
+            if self._is_orphan(entry, referenced, now, min_age):
+                Path(entry.path).unlink(missing_ok=True)
+                removed.append(entry.name)
+        return sorted(removed)
+
+    @staticmethod
+    def _is_orphan(
+        entry: os.DirEntry[str], referenced: set[str], now: float, min_age: float
+    ) -> bool:
+        """Whether ``entry`` is an unreferenced image or a stale temp file."""
+        if _NAME.fullmatch(entry.name):
+            return entry.name not in referenced and _age(entry, now) >= min_age
+        is_temp = entry.name.startswith(_TEMP_PREFIX) and entry.name.endswith(_TEMP_SUFFIX)
+        return is_temp and _age(entry, now) >= _TEMP_MAX_AGE
+
+    def _entries(self) -> list[os.DirEntry[str]]:
+        """Regular files in the directory; none if it does not exist yet."""
+        try:
+            with os.scandir(self.root) as entries:
+                return [entry for entry in entries if entry.is_file(follow_symlinks=False)]
+        except FileNotFoundError:
+            return []
+
+
+def _age(entry: os.DirEntry[str], now: float) -> float:
+    """Seconds since ``entry`` was last modified (0 if it vanished meanwhile)."""
+    try:
+        return now - entry.stat(follow_symlinks=False).st_mtime
+    except FileNotFoundError:
+        return 0.0
