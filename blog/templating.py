@@ -11,6 +11,7 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from . import clock
+from .devices import device_name
 from .keys import CONFIG, CURRENT_USER
 from .security import ensure_csrf_token
 
@@ -48,3 +49,4 @@ def setup_templates(app: web.Application) -> None:
         lstrip_blocks=True,
     )
     env.filters["time"] = format_time
+    env.filters["device"] = device_name

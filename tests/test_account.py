@@ -59,3 +59,17 @@ async def test_account_forms_need_the_csrf_token(client):
     await csrf_token(client, "/account")
     response = await client.post("/account/password", data={"current_password": STRONG_PASSWORD, "new_password": NEW_PASSWORD})
     assert response.status == 403
+
+
+async def test_sessions_show_a_readable_device_name(client, other_browser):
+    await register(client, "alice")
+    phone = other_browser()
+    await login(phone, headers={"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Mobile Safari/604.1"})
+    assert "Safari on iPhone" in await (await client.get("/account")).text()
+
+
+async def test_logged_in_visitors_skip_the_login_and_register_forms(client):
+    await register(client, "alice")
+    for path in ("/login?next=/account", "/register?next=/account"):
+        response = await client.get(path, allow_redirects=False)
+        assert response.status == 303 and response.headers["Location"] == "/account"

@@ -176,3 +176,8 @@ async def test_require_login_sends_anonymous_visitors_to_login_and_back(client):
     assert 'name="next" value="/account?tab=sessions"' in await login_page.text()
     response = await login(client, next="/account?tab=sessions")
     assert response.headers["Location"] == "/account?tab=sessions"
+
+
+async def test_empty_email_gets_a_plain_message(client):
+    response = await post_form(client, "/register", {"username": "alice", "email": "", "password": STRONG_PASSWORD})
+    assert response.status == 400 and "Enter your email address." in await response.text()

@@ -34,17 +34,27 @@ def validate_registration(fields: dict[str, str]) -> tuple[dict[str, str], Field
     if not USERNAME_PATTERN.fullmatch(username):
         errors["username"] = "Use 3 to 30 letters, digits, '-' or '_'."
     email = fields["email"]
-    try:
-        email = validate_email(email, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        errors["email"] = f"This is not a valid email address: {exc}"
+    if not email:
+        errors["email"] = "Enter your email address."
+    else:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            errors["email"] = f"This is not a valid email address: {exc}"
     problem = password_problem(password, username)
     if problem:
         errors["password"] = problem
     return {"username": username, "email": email, "password": password}, errors
 
 
+def _already_logged_in(request: web.Request) -> None:
+    """A logged-in visitor has no use for these forms: on to where they were going."""
+    if current_user(request) is not None:
+        raise web.HTTPSeeOther(location=safe_next(request.query.get("next")))
+
+
 async def register_form(request: web.Request) -> web.Response:
+    _already_logged_in(request)
     if not request.config_dict[CONFIG].registration_open:
         return _render("auth/registration_closed.html", request, {}, status=403)
     return _render("auth/register.html", request, _register_context(request, {}, {}))
@@ -87,6 +97,7 @@ async def _create_account(request: web.Request, clean: dict[str, str], errors: F
 
 
 async def login_form(request: web.Request) -> web.Response:
+    _already_logged_in(request)
     context = {"login": "", "error": None, "next": safe_next(request.query.get("next"), "")}
     return _render("auth/login.html", request, context)
 
