@@ -23,6 +23,7 @@ CREATE TABLE sessions (
     address      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX sessions_user ON sessions (user_id);
+
 -- Failed logins, counted per account and per client address to slow down guessing.
 CREATE TABLE login_failures (
     id        INTEGER PRIMARY KEY,
@@ -31,3 +32,59 @@ CREATE TABLE login_failures (
     failed_at TEXT NOT NULL
 );
 CREATE INDEX login_failures_lookup ON login_failures (scope, key, failed_at);
+
+-- Posts with their rendered HTML, tags, revisions and the trash.
+CREATE TABLE posts (
+    id           INTEGER PRIMARY KEY,
+    author_id    INTEGER NOT NULL REFERENCES users (id),
+    slug         TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    summary      TEXT NOT NULL DEFAULT '',  -- the author's own summary; '' when none
+    excerpt      TEXT NOT NULL,             -- plain text shown in lists: the summary or the body's start
+    body         TEXT NOT NULL,             -- Markdown as written
+    body_html    TEXT NOT NULL,             -- rendered and sanitized when saved, never at read time
+    status       TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+    image        TEXT,                      -- content-hash file names in the data folder's images/
+    thumbnail    TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    published_at TEXT,                      -- first publication; the order of every list
+    editor_id    INTEGER REFERENCES users (id),  -- who edited last, once somebody has
+    edited_at    TEXT,
+    version      INTEGER NOT NULL DEFAULT 1,     -- bumped by every save; stale forms get 409
+    deleted_at   TEXT                            -- in the trash since
+);
+CREATE UNIQUE INDEX posts_slug ON posts (slug);
+-- Keyset paging: every public list walks one of these, whatever the page.
+CREATE INDEX posts_listed ON posts (published_at DESC, id DESC)
+    WHERE status = 'published' AND deleted_at IS NULL;
+CREATE INDEX posts_listed_by_author ON posts (author_id, published_at DESC, id DESC)
+    WHERE status = 'published' AND deleted_at IS NULL;
+CREATE INDEX posts_by_author ON posts (author_id);
+CREATE INDEX posts_trashed ON posts (deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX posts_image ON posts (image);
+CREATE INDEX posts_thumbnail ON posts (thumbnail);
+
+-- listed_at copies posts.published_at while the post is public (NULL otherwise),
+-- so a tag page pages through its own index without touching other tags.
+CREATE TABLE post_tags (
+    post_id   INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    tag       TEXT NOT NULL,
+    position  INTEGER NOT NULL,
+    listed_at TEXT,
+    PRIMARY KEY (post_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX post_tags_listed ON post_tags (tag, listed_at DESC, post_id DESC) WHERE listed_at IS NOT NULL;
+
+CREATE TABLE revisions (
+    id         INTEGER PRIMARY KEY,
+    post_id    INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    version    INTEGER NOT NULL,
+    title      TEXT NOT NULL,
+    summary    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    tags       TEXT NOT NULL,  -- comma-separated, as shown in the form
+    editor_id  INTEGER NOT NULL REFERENCES users (id),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX revisions_post ON revisions (post_id, id DESC);

@@ -17,12 +17,13 @@ from . import secrets_file
 from .auth import check_login
 from .config import Config
 from .errors import handle_errors
-from .keys import CONFIG, PASSWORDS, STORE
+from .keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, PASSWORDS, STORE
 from .passwords import Passwords
 from .security import add_security_headers, csrf_protect
 from .store import Store
 from .templating import setup_templates
-from .views import account, auth, home
+from .images import ImageFiles
+from .views import account, auth, editor, history, images, posts, trash
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -45,10 +46,12 @@ def create_app(config: Config) -> web.Application:
     app[CONFIG] = config
     app.cleanup_ctx.append(_store)
     app.cleanup_ctx.append(_password_workers)
+    app.cleanup_ctx.append(_image_workers)
+    app[IMAGE_FILES] = ImageFiles(config.data_dir / "images")
     app.on_response_prepare.append(add_security_headers)
     setup_templates(app)
     app.router.add_static("/static", STATIC_DIR, name="static", append_version=True)
-    for module in (home, auth, account):
+    for module in (posts, editor, history, trash, images, auth, account):
         module.setup_routes(app)
     return app
 
@@ -64,5 +67,12 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
 async def _password_workers(app: web.Application) -> AsyncIterator[None]:
     executor = ThreadPoolExecutor(app[CONFIG].password_workers, thread_name_prefix="passwords")
     app[PASSWORDS] = Passwords(executor)
+    yield
+    executor.shutdown(wait=True)
+
+
+async def _image_workers(app: web.Application) -> AsyncIterator[None]:
+    executor = ThreadPoolExecutor(2, thread_name_prefix="images")
+    app[IMAGE_EXECUTOR] = executor
     yield
     executor.shutdown(wait=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from aiohttp import web
 
 from .config import Config
+from .images import ImageFiles
 from .passwords import Passwords
 from .store import Store
 from .store.users import User
@@ -12,6 +15,9 @@ from .store.users import User
 CONFIG = web.AppKey("config", Config)
 STORE = web.AppKey("store", Store)
 PASSWORDS = web.AppKey("passwords", Passwords)
+IMAGE_FILES = web.AppKey("image_files", ImageFiles)
+# Pillow work runs here, off the event loop, one image at a time per worker.
+IMAGE_EXECUTOR = web.AppKey("image_executor", ThreadPoolExecutor)
 
 REQUEST_ID = web.RequestKey("request_id", str)
 CURRENT_USER = web.RequestKey("current_user", User)

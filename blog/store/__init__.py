@@ -6,6 +6,9 @@ from pathlib import Path
 
 from .db import Database
 from .login_failures import LoginFailures
+from .posts import Posts
+from .revisions import Revisions
+from .seed import Seed
 from .sessions import Sessions
 from .users import Users
 
@@ -16,6 +19,9 @@ class Store:
         self.users = Users(self.db)
         self.sessions = Sessions(self.db)
         self.login_failures = LoginFailures(self.db)
+        self.posts = Posts(self.db)
+        self.revisions = Revisions(self.db)
+        self.seed = Seed(self.db)
 
     async def open(self) -> None:
         await self.db.open()

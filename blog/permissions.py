@@ -1,0 +1,22 @@
+"""Who may see and change a post. Checked on the server for every request."""
+
+from __future__ import annotations
+
+from .store.posts import Post
+from .store.users import User
+
+
+def can_edit(user: User | None, post: Post) -> bool:
+    """Authors change their own posts; editors and admins change any post."""
+    return user is not None and (user.id == post.author_id or user.can_edit_any_post)
+
+
+def can_view(user: User | None, post: Post) -> bool:
+    """Published posts are for everybody; drafts only for those who may edit them."""
+    if post.deleted_at is not None:
+        return False
+    return post.status == "published" or can_edit(user, post)
+
+
+def can_purge(user: User | None) -> bool:
+    return user is not None and user.is_admin

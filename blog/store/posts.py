@@ -1,0 +1,351 @@
+"""Posts: reading lists page by page on an index, and saving with revisions, tags and the trash."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from slugify import slugify
+
+from .. import clock
+from .db import Database, Row, Transaction
+
+PAGE_SIZE = 10
+SLUG_MAX_LENGTH = 80
+# Tags in their form order, as one column, so a list page costs one query.
+TAGS_COLUMN = (
+    "(SELECT group_concat(tag, ',') FROM"
+    " (SELECT tag FROM post_tags WHERE post_id = posts.id ORDER BY position)) AS tags"
+)
+LISTED = "posts.status = 'published' AND posts.deleted_at IS NULL"
+
+
+@dataclass(frozen=True)
+class PostFields:
+    """What a writer controls: the form's (or the API's) fields, already validated."""
+
+    title: str
+    body: str
+    body_html: str
+    summary: str
+    excerpt: str
+    tags: tuple[str, ...]
+    status: str
+
+
+@dataclass(frozen=True)
+class ListedPost:
+    id: int
+    slug: str
+    title: str
+    excerpt: str
+    thumbnail: str | None
+    published_at: str | None
+    updated_at: str
+    status: str
+    author: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    slug: str
+    title: str
+    summary: str
+    excerpt: str
+    body: str
+    body_html: str
+    status: str
+    image: str | None
+    thumbnail: str | None
+    created_at: str
+    updated_at: str
+    published_at: str | None
+    edited_at: str | None
+    version: int
+    deleted_at: str | None
+    author_id: int
+    author: str
+    editor: str | None
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "published" and self.deleted_at is None
+
+    @property
+    def tag_text(self) -> str:
+        return ", ".join(self.tags)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list and the cursors of its neighbours (None where there is none)."""
+
+    posts: list[ListedPost]
+    older: str | None
+    newer: str | None
+
+
+class VersionConflict(Exception):
+    """The post changed after the form was loaded; carries the current post."""
+
+    def __init__(self, current: Post) -> None:
+        super().__init__(current.id)
+        self.current = current
+
+
+def _tags(value: str | None) -> tuple[str, ...]:
+    return tuple(value.split(",")) if value else ()
+
+
+def encode_cursor(published_at: str | None, post_id: int) -> str:
+    return f"{published_at},{post_id}"
+
+
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    """Raises ValueError for anything that is not a cursor we made."""
+    moment, _, post_id = cursor.partition(",")
+    clock.parse(moment)
+    if not moment.endswith("Z") or len(moment) != 27:
+        raise ValueError(cursor)
+    return moment, int(post_id)
+
+
+POST_COLUMNS = (
+    "posts.id, posts.slug, posts.title, posts.summary, posts.excerpt, posts.body, posts.body_html,"
+    " posts.status, posts.image, posts.thumbnail, posts.created_at, posts.updated_at,"
+    " posts.published_at, posts.edited_at, posts.version, posts.deleted_at, posts.author_id,"
+    " authors.username AS author, editors.username AS editor, " + TAGS_COLUMN
+)
+POST_FROM = (
+    "FROM posts JOIN users AS authors ON authors.id = posts.author_id"
+    " LEFT JOIN users AS editors ON editors.id = posts.editor_id"
+)
+LISTED_COLUMNS = (
+    "posts.id, posts.slug, posts.title, posts.excerpt, posts.thumbnail, posts.published_at,"
+    " posts.updated_at, posts.status, authors.username AS author, " + TAGS_COLUMN
+)
+
+
+def _post(row: Row) -> Post:
+    values = dict(row)
+    values["tags"] = _tags(values["tags"])
+    return Post(**values)
+
+
+def _listed(row: Row) -> ListedPost:
+    values = dict(row)
+    values["tags"] = _tags(values["tags"])
+    return ListedPost(**values)
+
+
+class Posts:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # Reading ----------------------------------------------------------------
+
+    async def by_id(self, post_id: int) -> Post | None:
+        row = await self.db.fetchone(f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.id = ?", (post_id,))
+        return None if row is None else _post(row)
+
+    async def by_slug(self, slug: str) -> Post | None:
+        row = await self.db.fetchone(f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.slug = ?", (slug,))
+        return None if row is None else _post(row)
+
+    async def page(self, *, before: str | None = None, after: str | None = None,
+                   author_id: int | None = None, tag: str | None = None) -> Page:
+        """A page of public posts, newest first, walking an index from a cursor.
+
+        `before` pages towards older posts, `after` towards newer ones; the cost of a
+        page does not depend on how deep it is."""
+        if tag is not None:
+            source = "FROM post_tags JOIN posts ON posts.id = post_tags.post_id" \
+                     " JOIN users AS authors ON authors.id = posts.author_id"
+            keys, where, params = ("post_tags.listed_at", "post_tags.post_id"), \
+                ["post_tags.tag = ?", "post_tags.listed_at IS NOT NULL"], [tag]
+        else:
+            source = "FROM posts JOIN users AS authors ON authors.id = posts.author_id"
+            keys, where, params = ("posts.published_at", "posts.id"), [LISTED], []
+            if author_id is not None:
+                where.append("posts.author_id = ?")
+                params.append(author_id)
+        cursor = after or before
+        newest_first = after is None
+        if cursor is not None:
+            where.append(f"({keys[0]}, {keys[1]}) {'<' if newest_first else '>'} (?, ?)")
+            params.extend(decode_cursor(cursor))
+        direction = "DESC" if newest_first else "ASC"
+        rows = await self.db.fetchall(
+            f"SELECT {LISTED_COLUMNS} {source} WHERE {' AND '.join(where)}"
+            f" ORDER BY {keys[0]} {direction}, {keys[1]} {direction} LIMIT ?",
+            (*params, PAGE_SIZE + 1),
+        )
+        posts = [_listed(row) for row in rows[:PAGE_SIZE]]
+        more = len(rows) > PAGE_SIZE
+        if not newest_first:
+            posts.reverse()
+        if not posts:
+            return Page([], None, None)
+        has_older = more if newest_first else True
+        has_newer = cursor is not None if newest_first else more
+        return Page(
+            posts,
+            encode_cursor(posts[-1].published_at, posts[-1].id) if has_older else None,
+            encode_cursor(posts[0].published_at, posts[0].id) if has_newer else None,
+        )
+
+    async def drafts_of(self, author_id: int) -> list[ListedPost]:
+        rows = await self.db.fetchall(
+            f"SELECT {LISTED_COLUMNS} FROM posts JOIN users AS authors ON authors.id = posts.author_id"
+            " WHERE posts.author_id = ? AND posts.status = 'draft' AND posts.deleted_at IS NULL"
+            " ORDER BY posts.updated_at DESC LIMIT 100",
+            (author_id,),
+        )
+        return [_listed(row) for row in rows]
+
+    async def trashed(self, author_id: int | None) -> list[Post]:
+        """Trashed posts, newest trash first; only one author's when author_id is given."""
+        where, params = "posts.deleted_at IS NOT NULL", []
+        if author_id is not None:
+            where += " AND posts.author_id = ?"
+            params.append(author_id)
+        rows = await self.db.fetchall(
+            f"SELECT {POST_COLUMNS} {POST_FROM} WHERE {where} ORDER BY posts.deleted_at DESC LIMIT 200", params
+        )
+        return [_post(row) for row in rows]
+
+    async def image_in_use(self, name: str) -> bool:
+        return bool(await self.db.fetchvalue(
+            "SELECT EXISTS (SELECT 1 FROM posts WHERE image = ? OR thumbnail = ?)", (name, name)))
+
+    async def all_image_names(self) -> set[str]:
+        rows = await self.db.fetchall(
+            "SELECT image FROM posts WHERE image IS NOT NULL"
+            " UNION SELECT thumbnail FROM posts WHERE thumbnail IS NOT NULL"
+        )
+        return {row[0] for row in rows}
+
+    # Writing ----------------------------------------------------------------
+
+    async def create(self, author_id: int, fields: PostFields, image: tuple[str, str] | None) -> Post:
+        now = clock.now_iso()
+        async with self.db.transaction() as tx:
+            slug = await _unique_slug(tx, fields.title, None)
+            post_id = await tx.insert(
+                "INSERT INTO posts (author_id, slug, title, summary, excerpt, body, body_html, status,"
+                " image, thumbnail, created_at, updated_at, published_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (author_id, slug, fields.title, fields.summary, fields.excerpt, fields.body, fields.body_html,
+                 fields.status, *(image or (None, None)), now, now,
+                 now if fields.status == "published" else None),
+            )
+            await _write_tags(tx, post_id, fields.tags)
+            await _record_revision(tx, post_id, 1, fields, author_id, now)
+        post = await self.by_id(post_id)
+        assert post is not None
+        return post
+
+    async def update(self, post_id: int, expected_version: int, editor_id: int, fields: PostFields,
+                     image: tuple[str, str] | None | bool = True) -> tuple[Post, list[str]]:
+        """Saves an edit unless the post moved on since `expected_version` (VersionConflict).
+
+        `image` is True to keep the current image, None to remove it, or new
+        (display, thumbnail) names. Returns the post and the image names it let go of."""
+        now = clock.now_iso()
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT version, image, thumbnail, published_at FROM posts WHERE id = ? AND deleted_at IS NULL",
+                (post_id,))
+            if row is None:
+                raise LookupError(post_id)
+            if row["version"] != expected_version:
+                current = await self._current_for_conflict(tx, post_id)
+                raise VersionConflict(current)
+            released: list[str] = []
+            names = (row["image"], row["thumbnail"])
+            if image is not True:
+                released = [name for name in names if name]
+                names = image if isinstance(image, tuple) else (None, None)
+            published_at = row["published_at"] or (now if fields.status == "published" else None)
+            slug = await _unique_slug(tx, fields.title, post_id)
+            version = expected_version + 1
+            await tx.execute(
+                "UPDATE posts SET slug = ?, title = ?, summary = ?, excerpt = ?, body = ?, body_html = ?,"
+                " status = ?, image = ?, thumbnail = ?, updated_at = ?, published_at = ?, editor_id = ?,"
+                " edited_at = ?, version = ? WHERE id = ?",
+                (slug, fields.title, fields.summary, fields.excerpt, fields.body, fields.body_html,
+                 fields.status, *names, now, published_at, editor_id, now, version, post_id),
+            )
+            await _write_tags(tx, post_id, fields.tags)
+            await _record_revision(tx, post_id, version, fields, editor_id, now)
+        post = await self.by_id(post_id)
+        assert post is not None
+        return post, [name for name in released if name not in names]
+
+    async def _current_for_conflict(self, tx: Transaction, post_id: int) -> Post:
+        row = await tx.fetchone(f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.id = ?", (post_id,))
+        assert row is not None
+        return _post(row)
+
+    async def move_to_trash(self, post_id: int) -> bool:
+        return await self._set_trashed(post_id, clock.now_iso())
+
+    async def restore_from_trash(self, post_id: int) -> bool:
+        return await self._set_trashed(post_id, None)
+
+    async def _set_trashed(self, post_id: int, deleted_at: str | None) -> bool:
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE posts SET deleted_at = ?, version = version + 1 WHERE id = ?"
+                " AND (deleted_at IS NULL) = ?", (deleted_at, post_id, deleted_at is not None))
+            await _sync_listing(tx, post_id)
+        return changed > 0
+
+    async def purge(self, post_id: int) -> list[str]:
+        """Deletes a trashed post for good; returns its image names."""
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT image, thumbnail FROM posts WHERE id = ? AND deleted_at IS NOT NULL", (post_id,))
+            if row is None:
+                return []
+            await tx.execute("DELETE FROM posts WHERE id = ?", (post_id,))
+        return [name for name in row if name]
+
+
+async def _unique_slug(tx: Transaction, title: str, post_id: int | None) -> str:
+    base = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "post"
+    for candidate in [base, *(f"{base}-{n}" for n in range(2, 6))]:
+        taken = await tx.fetchvalue("SELECT id FROM posts WHERE slug = ?", (candidate,))
+        if taken is None or taken == post_id:
+            return candidate
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+async def _write_tags(tx: Transaction, post_id: int, tags: tuple[str, ...]) -> None:
+    await tx.execute("DELETE FROM post_tags WHERE post_id = ?", (post_id,))
+    await tx.executemany(
+        "INSERT INTO post_tags (post_id, tag, position) VALUES (?, ?, ?)",
+        [(post_id, tag, position) for position, tag in enumerate(tags)],
+    )
+    await _sync_listing(tx, post_id)
+
+
+async def _sync_listing(tx: Transaction, post_id: int) -> None:
+    """post_tags.listed_at follows the post: its publication time while public, else NULL."""
+    await tx.execute(
+        f"UPDATE post_tags SET listed_at = (SELECT CASE WHEN {LISTED} THEN posts.published_at END"
+        " FROM posts WHERE posts.id = post_tags.post_id) WHERE post_id = ?",
+        (post_id,),
+    )
+
+
+async def _record_revision(tx: Transaction, post_id: int, version: int, fields: PostFields,
+                           editor_id: int, now: str) -> None:
+    await tx.insert(
+        "INSERT INTO revisions (post_id, version, title, summary, body, tags, editor_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (post_id, version, fields.title, fields.summary, fields.body, ", ".join(fields.tags), editor_id, now),
+    )

@@ -1,0 +1,148 @@
+"""Writing: new posts, edits without lost updates, and moving posts to the trash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from ..auth import current_user, require_login
+from ..forms import FieldErrors, text_fields
+from ..images import ImageRejected
+from ..keys import STORE
+from ..permissions import can_edit
+from ..markdown import render_markdown
+from ..post_form import BODY_MAX, validate_post
+from ..store.posts import Post, VersionConflict
+from ..uploads import release_images, save_upload
+from .posts import load_post, post_url
+
+FIELDS = ("title", "body", "summary", "tags", "status")
+EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "published"}
+
+
+def _form_page(request: web.Request, context: dict[str, Any], status: int = 200,
+               template: str = "posts/form.html") -> web.Response:
+    defaults = {"post": None, "errors": {}, "version": None}
+    return aiohttp_jinja2.render_template(template, request, {**defaults, **context}, status=status)
+
+
+def _values_of(post: Post) -> dict[str, str]:
+    return {"title": post.title, "body": post.body, "summary": post.summary, "tags": post.tag_text,
+            "status": post.status}
+
+
+async def _read_form(request: web.Request) -> tuple[dict[str, str], Any]:
+    values = await text_fields(request, *FIELDS, "version", "remove_image", strip=("title", "summary", "tags"))
+    return values, (await request.post()).get("image")
+
+
+async def _image_from(request: web.Request, upload: Any, errors: FieldErrors) -> tuple[str, str] | None:
+    """The stored image names for an upload, or None; a bad file becomes a field error."""
+    try:
+        return await save_upload(request, upload)
+    except ImageRejected as exc:
+        errors["image"] = f"{exc} Choose another file."
+        return None
+
+
+@require_login
+async def new_form(request: web.Request) -> web.Response:
+    return _form_page(request, {"values": EMPTY_FORM})
+
+
+@require_login
+async def create(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    values, upload = await _read_form(request)
+    fields, errors = validate_post(values)
+    image = None if errors else await _image_from(request, upload, errors)
+    if fields is None or errors:
+        if image:
+            await release_images(request, list(image))
+        return _form_page(request, {"values": values, "errors": errors}, status=400)
+    post = await request.config_dict[STORE].posts.create(user.id, fields, image)
+    raise web.HTTPSeeOther(location=post_url(request, post))
+
+
+async def _editable_post(request: web.Request) -> Post:
+    post = await load_post(request, canonical_suffix="/edit")
+    if not can_edit(current_user(request), post):
+        raise web.HTTPForbidden(text="Only the author, editors and admins can change this post.")
+    return post
+
+
+@require_login
+async def edit_form(request: web.Request) -> web.Response:
+    post = await _editable_post(request)
+    return _form_page(request, {"values": _values_of(post), "post": post, "version": post.version})
+
+
+@require_login
+async def update(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    post = await _editable_post(request)
+    values, upload = await _read_form(request)
+    fields, errors = validate_post(values)
+    version = _version(values["version"], errors)
+    image = None if errors else await _image_from(request, upload, errors)
+    if fields is None or errors or version is None:
+        if image:
+            await release_images(request, list(image))
+        context = {"values": values, "errors": errors, "post": post, "version": values["version"]}
+        return _form_page(request, context, status=400)
+    image_change: tuple[str, str] | None | bool = image or (None if values["remove_image"] else True)
+    try:
+        saved, released = await request.config_dict[STORE].posts.update(
+            post.id, version, user.id, fields, image_change)
+    except VersionConflict as conflict:
+        if image:
+            await release_images(request, list(image))
+        return _conflict_page(request, conflict.current, values)
+    except LookupError:
+        raise web.HTTPNotFound(text="This post was moved to the trash while you were editing it.") from None
+    await release_images(request, released)
+    raise web.HTTPSeeOther(location=post_url(request, saved))
+
+
+def _version(raw: str, errors: FieldErrors) -> int | None:
+    try:
+        return int(raw)
+    except ValueError:
+        errors["version"] = "This form is incomplete. Reload the page and try again."
+        return None
+
+
+def _conflict_page(request: web.Request, current: Post, mine: dict[str, str]) -> web.Response:
+    """409: the current text beside the user's own, so they can merge and save again."""
+    context = {"values": mine, "post": current, "version": current.version, "current": current,
+               "errors": {"image": "If you chose an image, choose it again."} if mine.get("image") else {}}
+    return _form_page(request, context, status=409, template="posts/conflict.html")
+
+
+@require_login
+async def move_to_trash(request: web.Request) -> web.Response:
+    post = await _editable_post(request)
+    await request.config_dict[STORE].posts.move_to_trash(post.id)
+    raise web.HTTPSeeOther(location=str(request.app.router["trash"].url_for().with_query(moved=str(post.id))))
+
+
+@require_login
+async def preview(request: web.Request) -> web.Response:
+    """The body as it would be saved: the same renderer and sanitizer, nothing stored."""
+    body = (await text_fields(request, "body"))["body"]
+    if len(body) > BODY_MAX:
+        raise web.HTTPRequestEntityTooLarge(max_size=BODY_MAX, actual_size=len(body))
+    return web.Response(text=render_markdown(body), content_type="text/html")
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/posts/new", new_form, name="new_post")
+    app.router.add_post("/posts/new", create)
+    app.router.add_get(r"/posts/{id:\d+}/{slug}/edit", edit_form, name="edit_post")
+    app.router.add_post(r"/posts/{id:\d+}/{slug}/edit", update)
+    app.router.add_post(r"/posts/{id:\d+}/{slug}/delete", move_to_trash, name="delete_post")
+    app.router.add_post("/preview", preview, name="preview")

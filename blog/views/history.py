@@ -1,0 +1,87 @@
+"""A post's history: every saved revision, a diff against the current text, and restore."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from ..auth import current_user, require_login
+from ..keys import STORE
+from ..permissions import can_edit
+from ..post_form import validate_post
+from ..store.posts import Post, VersionConflict
+from ..store.revisions import Revision
+from .posts import load_post, post_url
+
+
+async def _post_for_history(request: web.Request, suffix: str) -> Post:
+    post = await load_post(request, canonical_suffix=suffix)
+    if not can_edit(current_user(request), post):
+        raise web.HTTPForbidden(text="Only the author, editors and admins can see this post's history.")
+    return post
+
+
+async def _revision(request: web.Request, post: Post) -> Revision:
+    revision = await request.config_dict[STORE].revisions.by_id(post.id, int(request.match_info["rev"]))
+    if revision is None:
+        raise web.HTTPNotFound(text="This post has no such revision.")
+    return revision
+
+
+def diff_lines(old: str, new: str) -> list[tuple[str, str]]:
+    """A unified diff from `old` to `new` as (kind, line): kind is add, del, hunk or same."""
+    lines = []
+    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
+        if line.startswith(("---", "+++")):
+            continue
+        kind = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "same")
+        lines.append((kind, line))
+    return lines
+
+
+@require_login
+@aiohttp_jinja2.template("posts/history.html")
+async def history(request: web.Request) -> dict[str, Any]:
+    post = await _post_for_history(request, "/history")
+    return {"post": post, "revisions": await request.config_dict[STORE].revisions.of_post(post.id)}
+
+
+@require_login
+@aiohttp_jinja2.template("posts/revision.html")
+async def revision(request: web.Request) -> dict[str, Any]:
+    post = await _post_for_history(request, f"/history/{request.match_info['rev']}")
+    rev = await _revision(request, post)
+    fields = {
+        "Title": diff_lines(rev.title, post.title),
+        "Summary": diff_lines(rev.summary, post.summary),
+        "Tags": diff_lines(rev.tags, post.tag_text),
+        "Body": diff_lines(rev.body, post.body),
+    }
+    return {"post": post, "revision": rev, "diffs": fields, "is_current": rev.version == post.version}
+
+
+@require_login
+async def restore(request: web.Request) -> web.Response:
+    """Restoring saves the old text as a new revision; nothing in the history is lost."""
+    post = await _post_for_history(request, "")
+    rev = await _revision(request, post)
+    user = current_user(request)
+    assert user is not None
+    values = {"title": rev.title, "body": rev.body, "summary": rev.summary, "tags": rev.tags, "status": post.status}
+    fields, errors = validate_post(values)
+    if fields is None:
+        raise web.HTTPBadRequest(text="This revision cannot be restored: " + " ".join(errors.values()))
+    try:
+        saved, _ = await request.config_dict[STORE].posts.update(post.id, post.version, user.id, fields)
+    except VersionConflict:
+        raise web.HTTPConflict(text="The post changed while you were restoring. Look at its history again.") from None
+    raise web.HTTPSeeOther(location=post_url(request, saved))
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get(r"/posts/{id:\d+}/{slug}/history", history, name="post_history")
+    app.router.add_get(r"/posts/{id:\d+}/{slug}/history/{rev:\d+}", revision, name="revision")
+    app.router.add_post(r"/posts/{id:\d+}/{slug}/history/{rev:\d+}/restore", restore, name="restore_revision")

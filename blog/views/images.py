@@ -1,0 +1,28 @@
+"""Serving stored images: content-hash names, so they can be cached for a year."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..images import CONTENT_TYPES
+from ..keys import IMAGE_FILES
+
+CACHE_FOREVER = "public, max-age=31536000, immutable"
+
+
+async def image(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["name"]
+    try:
+        path = request.config_dict[IMAGE_FILES].path(name)
+    except ValueError:
+        raise web.HTTPNotFound(text="There is no image at this address.") from None
+    if not path.is_file():
+        raise web.HTTPNotFound(text="There is no image at this address.")
+    return web.FileResponse(path, headers={
+        "Content-Type": CONTENT_TYPES[name.rsplit(".", 1)[1]],
+        "Cache-Control": CACHE_FOREVER,
+    })
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/images/{name}", image, name="image")
