@@ -17,13 +17,15 @@ from . import secrets_file
 from .auth import check_login
 from .config import Config
 from .errors import handle_errors
-from .keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, PASSWORDS, STORE
+from .keys import BROKER, CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, PASSWORDS, ROOMS, STORE
 from .passwords import Passwords
 from .security import add_security_headers, csrf_protect
 from .store import Store
 from .templating import setup_templates
 from .images import ImageFiles
-from .views import account, auth, editor, history, images, posts, trash
+from .live.broker import LocalBroker
+from .live.rooms import Rooms
+from .views import account, auth, comments, editor, history, images, live, posts, trash
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -48,10 +50,14 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(_password_workers)
     app.cleanup_ctx.append(_image_workers)
     app[IMAGE_FILES] = ImageFiles(config.data_dir / "images")
+    app[BROKER] = LocalBroker()
+    app[ROOMS] = Rooms(app[BROKER])
+    # Sockets close in on_shutdown: clients hear 1001 and the server exits without waiting on them.
+    app.on_shutdown.append(_close_live_readers)
     app.on_response_prepare.append(add_security_headers)
     setup_templates(app)
     app.router.add_static("/static", STATIC_DIR, name="static", append_version=True)
-    for module in (posts, editor, history, trash, images, auth, account):
+    for module in (posts, editor, history, trash, images, comments, live, auth, account):
         module.setup_routes(app)
     return app
 
@@ -76,3 +82,8 @@ async def _image_workers(app: web.Application) -> AsyncIterator[None]:
     app[IMAGE_EXECUTOR] = executor
     yield
     executor.shutdown(wait=True)
+
+
+async def _close_live_readers(app: web.Application) -> None:
+    await app[ROOMS].close_all()
+    await app[BROKER].close()

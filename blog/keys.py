@@ -8,6 +8,8 @@ from aiohttp import web
 
 from .config import Config
 from .images import ImageFiles
+from .live.broker import Broker
+from .live.rooms import Rooms
 from .passwords import Passwords
 from .store import Store
 from .store.users import User
@@ -18,6 +20,8 @@ PASSWORDS = web.AppKey("passwords", Passwords)
 IMAGE_FILES = web.AppKey("image_files", ImageFiles)
 # Pillow work runs here, off the event loop, one image at a time per worker.
 IMAGE_EXECUTOR = web.AppKey("image_executor", ThreadPoolExecutor)
+BROKER = web.AppKey("broker", Broker)
+ROOMS = web.AppKey("rooms", Rooms)
 
 REQUEST_ID = web.RequestKey("request_id", str)
 CURRENT_USER = web.RequestKey("current_user", User)

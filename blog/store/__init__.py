@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .comments import Comments
 from .db import Database
 from .login_failures import LoginFailures
 from .posts import Posts
@@ -21,6 +22,7 @@ class Store:
         self.login_failures = LoginFailures(self.db)
         self.posts = Posts(self.db)
         self.revisions = Revisions(self.db)
+        self.comments = Comments(self.db)
         self.seed = Seed(self.db)
 
     async def open(self) -> None:

@@ -8,6 +8,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from ..auth import current_user
+from ..comments import can_delete_comment, can_moderate
 from ..keys import STORE
 from ..permissions import can_edit, can_view
 from ..store.posts import Page, Post
@@ -69,10 +70,26 @@ async def by_author(request: web.Request) -> dict[str, Any]:
             "empty": f"{author.username} has not published anything yet."}
 
 
-@aiohttp_jinja2.template("posts/post.html")
-async def show(request: web.Request) -> dict[str, Any]:
+async def show(request: web.Request) -> web.Response:
     post = await load_post(request, canonical_suffix="")
-    return {"post": post, "can_edit": can_edit(current_user(request), post)}
+    return await render_post_page(request, post)
+
+
+async def render_post_page(request: web.Request, post: Post, *, comment_body: str = "",
+                           comment_error: str | None = None, status: int = 200) -> web.Response:
+    """The post with its comments; the comment form shows again with its error when one failed."""
+    user = current_user(request)
+    comments = await request.config_dict[STORE].comments.of_post(post.id) if post.is_public else []
+    context = {
+        "post": post,
+        "can_edit": can_edit(user, post),
+        "comments": comments,
+        "can_delete": lambda comment: can_delete_comment(user, comment, post),
+        "can_moderate": can_moderate(user, post),
+        "comment_body": comment_body,
+        "comment_error": comment_error,
+    }
+    return aiohttp_jinja2.render_template("posts/post.html", request, context, status=status)
 
 
 async def redirect_to_canonical(request: web.Request) -> web.Response:

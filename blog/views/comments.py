@@ -1,0 +1,43 @@
+"""Comments through plain HTML forms: add under a post, delete where allowed."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..auth import current_user, require_login
+from ..comments import add_comment, can_delete_comment, comment_problem, delete_comment
+from ..forms import text_fields
+from ..keys import STORE
+from .posts import load_post, post_url, render_post_page
+
+
+@require_login
+async def create(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    post = await load_post(request)
+    if not post.is_public:
+        raise web.HTTPNotFound(text="Comments open once the post is published.")
+    body = (await text_fields(request, "body"))["body"]
+    problem = comment_problem(body)
+    if problem:
+        return await render_post_page(request, post, comment_body=body, comment_error=problem, status=400)
+    comment = await add_comment(request.app, post, user, body)
+    raise web.HTTPSeeOther(location=post_url(request, post, f"#comment-{comment.id}"))
+
+
+@require_login
+async def delete(request: web.Request) -> web.Response:
+    post = await load_post(request)
+    comment = await request.config_dict[STORE].comments.by_id(int(request.match_info["comment_id"]))
+    if comment is None or comment.post_id != post.id:
+        raise web.HTTPNotFound(text="This comment does not exist (any more).")
+    if not can_delete_comment(current_user(request), comment, post):
+        raise web.HTTPForbidden(text="Only the comment's author, the post's author, editors and admins can delete it.")
+    await delete_comment(request.app, comment)
+    raise web.HTTPSeeOther(location=post_url(request, post, "#comments"))
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_post(r"/posts/{id:\d+}/{slug}/comments", create, name="add_comment")
+    app.router.add_post(r"/posts/{id:\d+}/{slug}/comments/{comment_id:\d+}/delete", delete, name="delete_comment")

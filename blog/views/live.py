@@ -1,0 +1,130 @@
+"""P/live: a WebSocket per reader of a post. Every message is a JSON object with a `kind`.
+
+Server to client: presence, comment_added, comment_deleted, typing, caught_up, pong, error.
+Client to server: typing, ping, catch_up {after: <last comment id the client has>}."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from ..auth import current_user
+from ..keys import ROOMS, STORE
+from ..live.broker import encode
+from ..live.rooms import Reader
+from ..security import is_foreign_origin
+from .posts import load_post
+
+MAX_MESSAGE_BYTES = 4096
+HEARTBEAT_SECONDS = 20.0
+SEND_QUEUE_SIZE = 256
+RATE_BURST = 20  # messages a client may send at once ...
+RATE_PER_SECOND = 2.0  # ... and on average after that
+TYPING_INTERVAL = 2.0  # a reader's typing is relayed at most this often
+
+
+class RateLimit:
+    """A token bucket: bursts are fine, a flood is not."""
+
+    def __init__(self, burst: int, per_second: float) -> None:
+        self.burst, self.per_second = burst, per_second
+        self.tokens, self.updated = float(burst), time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.per_second)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+async def live(request: web.Request) -> web.StreamResponse:
+    if is_foreign_origin(request):
+        raise web.HTTPForbidden(text="Live updates are only for pages of this site.")
+    post = await load_post(request)
+    if not post.is_public:
+        raise web.HTTPNotFound(text="There is no post at this address.")
+    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_MESSAGE_BYTES)
+    await ws.prepare(request)
+    user = current_user(request)
+    reader = Reader(ws, post.id, user.username if user else None, SEND_QUEUE_SIZE)
+    rooms = request.config_dict[ROOMS]
+    tasks = [asyncio.create_task(reader.send_queued()), asyncio.create_task(_drop_when_overflowed(reader))]
+    await rooms.join(reader)
+    try:
+        await _receive(request, reader)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await rooms.leave(reader)
+    return ws
+
+
+async def _drop_when_overflowed(reader: Reader) -> None:
+    await reader.overflowed.wait()
+    await reader.ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"too far behind; reconnect")
+
+
+async def _receive(request: web.Request, reader: Reader) -> None:
+    limit, last_typing = RateLimit(RATE_BURST, RATE_PER_SECOND), 0.0
+    async for message in reader.ws:
+        if message.type != WSMsgType.TEXT:
+            await reader.ws.close(code=WSCloseCode.UNSUPPORTED_DATA, message=b"text messages only")
+            return
+        if not limit.allow():
+            await reader.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
+            return
+        event = _parse(message.data)
+        kind = event.get("kind") if event else None
+        if kind == "ping":
+            reader.deliver(encode({"kind": "pong"}))
+        elif kind == "typing":
+            last_typing = await _typing(request, reader, last_typing)
+        elif kind == "catch_up":
+            await _catch_up(request, reader, event.get("after") if event else None)
+        else:
+            _error(reader, "Messages are JSON objects with a kind: ping, typing or catch_up.")
+
+
+def _parse(data: str) -> dict[str, Any] | None:
+    try:
+        event = json.loads(data)
+    except ValueError:
+        return None
+    return event if isinstance(event, dict) else None
+
+
+def _error(reader: Reader, message: str) -> None:
+    reader.deliver(encode({"kind": "error", "message": message}))
+
+
+async def _typing(request: web.Request, reader: Reader, last: float) -> float:
+    if reader.username is None:
+        _error(reader, "Log in to comment.")
+        return last
+    now = time.monotonic()
+    if now - last < TYPING_INTERVAL:
+        return last
+    await request.config_dict[ROOMS].broker.publish(reader.post_id, {"kind": "typing", "username": reader.username})
+    return now
+
+
+async def _catch_up(request: web.Request, reader: Reader, after: object) -> None:
+    """Sends what came after the client's last comment, then every id still there (to drop deleted ones)."""
+    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+        _error(reader, "catch_up needs `after`: the id of the last comment you have, or 0.")
+        return
+    comments = request.config_dict[STORE].comments
+    for comment in await comments.of_post(reader.post_id, after):
+        reader.deliver(encode(comment.as_event()))
+    reader.deliver(encode({"kind": "caught_up", "ids": await comments.ids_of_post(reader.post_id)}))
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get(r"/posts/{id:\d+}/{slug}/live", live, name="live")
