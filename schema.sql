@@ -7,7 +7,9 @@ CREATE TABLE users (
     email         TEXT NOT NULL,
     password_hash TEXT NOT NULL,
     role          TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'author')),
-    created_at    TEXT NOT NULL
+    created_at    TEXT NOT NULL,
+    bio           TEXT NOT NULL DEFAULT '',
+    image         TEXT  -- an avatar URL, as RealWorld profiles have
 );
 CREATE UNIQUE INDEX users_username ON users (username COLLATE NOCASE);
 CREATE UNIQUE INDEX users_email ON users (email COLLATE NOCASE);
@@ -100,3 +102,32 @@ CREATE TABLE comments (
 );
 CREATE INDEX comments_post ON comments (post_id, id);
 CREATE INDEX comments_author ON comments (author_id);
+
+-- Profiles, follows, favorites and API tokens (the RealWorld API and its HTML twins).
+CREATE TABLE follows (
+    follower_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    followed_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL,
+    PRIMARY KEY (follower_id, followed_id)
+) WITHOUT ROWID;
+CREATE INDEX follows_followed ON follows (followed_id);
+
+CREATE TABLE favorites (
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    post_id    INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, post_id)
+) WITHOUT ROWID;
+CREATE INDEX favorites_post ON favorites (post_id);
+
+-- Bearer tokens for the API: only their hashes are kept.
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    token_hash   TEXT NOT NULL UNIQUE,
+    user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    last_used_at TEXT,
+    label        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);

@@ -38,6 +38,13 @@ class Config:
     log_level: str = "INFO"
     password_workers: int = 2
     max_image_bytes: int = 10 * 1024 * 1024
+    api_token_max_age: int = 30 * DAY
+    # Origins (scheme://host[:port]) whose pages may call /api from a browser; none by default.
+    cors_origins: str = ""
+
+    @property
+    def cors_origin_set(self) -> frozenset[str]:
+        return frozenset(origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip())
 
     @property
     def database_path(self) -> Path:

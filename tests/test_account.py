@@ -73,3 +73,33 @@ async def test_logged_in_visitors_skip_the_login_and_register_forms(client):
     for path in ("/login?next=/account", "/register?next=/account"):
         response = await client.get(path, allow_redirects=False)
         assert response.status == 303 and response.headers["Location"] == "/account"
+
+
+async def test_account_lists_api_tokens_and_revokes_them(client):
+    from blog.keys import STORE
+
+    await register(client, "alice")
+    store = client.app[STORE]
+    user = await store.users.by_username("alice")
+    token = await store.tokens.issue(user.id, 3600, label="laptop script")
+    page = await (await client.get("/account")).text()
+    assert "laptop script" in page and "/account/tokens/" in page
+    token_id = (await store.tokens.of_user(user.id))[0].id
+    response = await post_form(client, f"/account/tokens/{token_id}/revoke", {}, form_page="/account")
+    assert response.status == 303
+    assert "The API token is revoked." in await (await client.get(response.headers["Location"])).text()
+    assert await store.tokens.resolve(token) is None
+    again = await post_form(client, f"/account/tokens/{token_id}/revoke", {}, form_page="/account")
+    assert again.status == 404
+
+
+async def test_password_change_revokes_api_tokens(client):
+    from blog.keys import STORE
+
+    await register(client, "alice")
+    store = client.app[STORE]
+    user = await store.users.by_username("alice")
+    token = await store.tokens.issue(user.id, 3600)
+    await post_form(client, "/account/password",
+                    {"current_password": STRONG_PASSWORD, "new_password": NEW_PASSWORD}, form_page="/account")
+    assert await store.tokens.resolve(token) is None

@@ -10,10 +10,21 @@ from blog.store import Store
 from blog.store.db import Database, latest_version, migrations, schema_path
 
 
-def schema_of(path) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def schema_of(path) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The schema as SQLite understands it: columns, keys and indexes (ALTER TABLE rewrites
+    a table's stored SQL text, so the text itself cannot be compared)."""
     with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").fetchall()
-    return {name: " ".join(sql.split()) for name, sql in rows}
+        shape: dict[str, object] = {}
+        for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"):
+            if kind == "table":
+                shape[name] = (
+                    conn.execute(f"PRAGMA table_xinfo({name})").fetchall(),
+                    conn.execute(f"PRAGMA foreign_key_list({name})").fetchall(),
+                    " ".join(sql.split()).split("(", 1)[1].count("CHECK"),
+                )
+            else:
+                shape[name] = " ".join(sql.split())
+    return shape
 
 
 async def test_new_database_is_created_from_schema_sql_at_the_latest_version(tmp_path):

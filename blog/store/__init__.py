@@ -11,6 +11,8 @@ from .posts import Posts
 from .revisions import Revisions
 from .seed import Seed
 from .sessions import Sessions
+from .social import Social
+from .tokens import Tokens
 from .users import Users
 
 
@@ -23,6 +25,8 @@ class Store:
         self.posts = Posts(self.db)
         self.revisions = Revisions(self.db)
         self.comments = Comments(self.db)
+        self.social = Social(self.db)
+        self.tokens = Tokens(self.db)
         self.seed = Seed(self.db)
 
     async def open(self) -> None:

@@ -26,6 +26,8 @@ class User:
     email: str
     role: str
     created_at: str
+    bio: str = ""
+    image: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -37,10 +39,11 @@ class User:
 
     @classmethod
     def from_row(cls, row: Row) -> "User":
-        return cls(row["id"], row["username"], row["email"], row["role"], row["created_at"])
+        return cls(row["id"], row["username"], row["email"], row["role"], row["created_at"],
+                   row["bio"], row["image"])
 
 
-USER_COLUMNS = "users.id, users.username, users.email, users.role, users.created_at"
+USER_COLUMNS = "users.id, users.username, users.email, users.role, users.created_at, users.bio, users.image"
 
 
 class Users:
@@ -104,3 +107,21 @@ class Users:
             "UPDATE users SET role = ? WHERE username = ? COLLATE NOCASE", (role, username)
         )
         return changed > 0
+
+    async def update_profile(self, user_id: int, changes: dict[str, str | None]) -> User:
+        """Changes some of username, email, bio, image, password_hash; uniqueness as at registration."""
+        allowed = {"username", "email", "bio", "image", "password_hash"}
+        assert set(changes) <= allowed, set(changes) - allowed
+        async with self.db.transaction() as tx:
+            if "username" in changes and await tx.fetchvalue(
+                    "SELECT 1 FROM users WHERE username = ? COLLATE NOCASE AND id != ?", (changes["username"], user_id)):
+                raise UsernameTaken(changes["username"])
+            if "email" in changes and await tx.fetchvalue(
+                    "SELECT 1 FROM users WHERE email = ? COLLATE NOCASE AND id != ?", (changes["email"], user_id)):
+                raise EmailTaken(changes["email"])
+            if changes:
+                assignments = ", ".join(f"{column} = ?" for column in changes)
+                await tx.execute(f"UPDATE users SET {assignments} WHERE id = ?", (*changes.values(), user_id))
+            row = await tx.fetchone(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
+        assert row is not None
+        return User.from_row(row)

@@ -16,10 +16,11 @@ from ..passwords import password_problem
 async def _page(request: web.Request, errors: FieldErrors | None = None, notice: str = "", status: int = 200) -> web.Response:
     user = current_user(request)
     assert user is not None
-    sessions = await request.config_dict[STORE].sessions.of_user(user.id)
+    store = request.config_dict[STORE]
     context: dict[str, Any] = {
         "user": user,
-        "sessions": sessions,
+        "sessions": await store.sessions.of_user(user.id),
+        "tokens": await store.tokens.of_user(user.id),
         "this_session_id": request[SESSION_ID],
         "errors": errors or {},
         "notice": notice,
@@ -28,8 +29,9 @@ async def _page(request: web.Request, errors: FieldErrors | None = None, notice:
 
 
 NOTICES = {
-    "password": "Your password is changed. Every other session has been logged out.",
+    "password": "Your password is changed. Every other session has been logged out and every API token revoked.",
     "sessions": "Every other session has been logged out.",
+    "token": "The API token is revoked.",
 }
 
 
@@ -54,7 +56,8 @@ async def change_password(request: web.Request) -> web.Response:
         return await _page(request, errors, status=400)
     await store.users.set_password_hash(user.id, await passwords.hash(fields["new_password"]))
     await store.sessions.end_others(user.id, request[SESSION_ID])
-    raise web.HTTPSeeOther(location=str(request.app.router["account"].url_for().with_query(done="password")))
+    await store.tokens.revoke_all(user.id)  # a leaked password may have minted tokens too
+    raise web.HTTPSeeOther(location=_account_url(request, "password"))
 
 
 @require_login
@@ -62,10 +65,24 @@ async def end_other_sessions(request: web.Request) -> web.Response:
     user = current_user(request)
     assert user is not None
     await request.config_dict[STORE].sessions.end_others(user.id, request[SESSION_ID])
-    raise web.HTTPSeeOther(location=str(request.app.router["account"].url_for().with_query(done="sessions")))
+    raise web.HTTPSeeOther(location=_account_url(request, "sessions"))
+
+
+@require_login
+async def revoke_token(request: web.Request) -> web.Response:
+    user = current_user(request)
+    assert user is not None
+    if not await request.config_dict[STORE].tokens.revoke_by_id(user.id, int(request.match_info["token_id"])):
+        raise web.HTTPNotFound(text="You have no such token (it may be revoked or expired already).")
+    raise web.HTTPSeeOther(location=_account_url(request, "token"))
+
+
+def _account_url(request: web.Request, done: str) -> str:
+    return str(request.app.router["account"].url_for().with_query(done=done))
 
 
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/account", account, name="account")
     app.router.add_post("/account/password", change_password, name="change_password")
     app.router.add_post("/account/sessions/end-others", end_other_sessions, name="end_other_sessions")
+    app.router.add_post(r"/account/tokens/{token_id:\d+}/revoke", revoke_token, name="revoke_token")

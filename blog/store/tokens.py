@@ -1,0 +1,68 @@
+"""API tokens: random, stored only as hashes, expiring, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from .. import clock
+from .db import Database
+from .users import USER_COLUMNS, User
+
+TOKEN_BYTES = 32
+# Refreshing last_used_at on every API call would turn every read into a write.
+LAST_USED_RESOLUTION = 5 * 60
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    id: int
+    label: str
+    created_at: str
+    expires_at: str
+    last_used_at: str | None
+
+
+class Tokens:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def issue(self, user_id: int, lifetime: int, label: str = "") -> str:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        await self.db.write(
+            "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at, label) VALUES (?, ?, ?, ?, ?)",
+            (token_hash(token), user_id, clock.now_iso(), clock.later(lifetime), label[:100]))
+        return token
+
+    async def resolve(self, token: str) -> User | None:
+        """The user behind a live token; None for unknown, revoked or expired ones."""
+        row = await self.db.fetchone(
+            f"SELECT api_tokens.id AS token_id, api_tokens.last_used_at, {USER_COLUMNS}"
+            " FROM api_tokens JOIN users ON users.id = api_tokens.user_id"
+            " WHERE api_tokens.token_hash = ? AND api_tokens.expires_at > ?",
+            (token_hash(token), clock.now_iso()))
+        if row is None:
+            return None
+        if (row["last_used_at"] or "") < clock.ago(LAST_USED_RESOLUTION):
+            await self.db.write("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (clock.now_iso(), row["token_id"]))
+        return User.from_row(row)
+
+    async def revoke(self, token: str) -> bool:
+        return await self.db.write("DELETE FROM api_tokens WHERE token_hash = ?", (token_hash(token),)) > 0
+
+    async def revoke_by_id(self, user_id: int, token_id: int) -> bool:
+        return await self.db.write("DELETE FROM api_tokens WHERE id = ? AND user_id = ?", (token_id, user_id)) > 0
+
+    async def revoke_all(self, user_id: int) -> int:
+        return await self.db.write("DELETE FROM api_tokens WHERE user_id = ?", (user_id,))
+
+    async def of_user(self, user_id: int) -> list[ApiToken]:
+        rows = await self.db.fetchall(
+            "SELECT id, label, created_at, expires_at, last_used_at FROM api_tokens"
+            " WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC", (user_id, clock.now_iso()))
+        return [ApiToken(*row) for row in rows]
