@@ -168,10 +168,19 @@ def render_markdown(source: str) -> str:
     return _sanitize(_MD.render(source))
 
 
+# Headings and code read as noise in the middle of a teaser; a summary is prose.
+_NOT_PROSE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "pre", "table"})
+
+
 def _html_to_text(rendered_html: str) -> str:
-    """Plain text of an HTML fragment with whitespace collapsed."""
-    text = html.unescape(nh3.clean(rendered_html, tags=set()))
-    return " ".join(text.split())
+    """Plain prose of an HTML fragment (no headings, code blocks or tables), whitespace collapsed;
+    all of its text when it has no prose at all."""
+    for dropped in (set(_NOT_PROSE), set()):
+        text = nh3.clean(rendered_html, tags=set(), attributes={}, clean_content_tags=dropped)
+        text = " ".join(html.unescape(text).split())
+        if text:
+            return text
+    return ""
 
 
 def _truncate(text: str, limit: int) -> str:

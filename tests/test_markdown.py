@@ -279,7 +279,13 @@ def test_summary_of_short_text_is_unchanged() -> None:
 
 def test_summary_strips_markup_and_collapses_whitespace() -> None:
     source = "# Title\n\nSome **bold**,   *em* and [a link](https://x.example).\n\n- item"
-    assert summarize(source) == "Title Some bold, em and a link. item"
+    assert summarize(source) == "Some bold, em and a link. item"
+
+
+def test_summary_is_prose_without_headings_or_code_unless_there_is_nothing_else() -> None:
+    source = "Before.\n\n## Getting started\n\n```python\nprint(1)\n```\n\nAfter."
+    assert summarize(source) == "Before. After."
+    assert summarize("# Only a heading") == "Only a heading"
 
 
 def test_summary_unescapes_entities() -> None:

@@ -60,7 +60,9 @@
     author.textContent = event.author;
     var time = document.createElement("time");
     time.dateTime = event.created_at;
-    time.textContent = new Date(event.created_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    time.textContent = new Date(event.created_at).toLocaleString(undefined, {
+      year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
+    });
     meta.append(author, " · ", time);
     var body = document.createElement("div");
     body.className = "comment-body";

@@ -2,8 +2,8 @@
 // Without JavaScript the server's UTC text stays, which is still correct.
 (function () {
   "use strict";
-  var withTime = { dateStyle: "medium", timeStyle: "short" };
-  var dateOnly = { dateStyle: "medium" };
+  var dateOnly = { year: "numeric", month: "short", day: "numeric" };
+  var withTime = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
   document.querySelectorAll("time[datetime]").forEach(function (element) {
     var moment = new Date(element.getAttribute("datetime"));
     if (isNaN(moment.getTime())) return;
