@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init-db", help="create or upgrade the database, then exit")
     _add_data_dir(init)
+
+    demo = commands.add_parser("seed-demo", help="fill the database with demo authors and posts")
+    demo.add_argument("--posts", type=int, default=1000, help="how many posts to add (default 1000)")
+    demo.add_argument("--authors", type=int, default=5, help="how many demo authors write them (default 5)")
+    demo.add_argument("--seed", type=int, default=1, help="seed of the random generator, for the same content again (default 1)")
+    _add_data_dir(demo)
     return parser
 
 
@@ -163,12 +169,37 @@ def init_db(args: argparse.Namespace, config: Config) -> int:
     return _with_store(config, work)
 
 
+def seed_demo(args: argparse.Namespace, config: Config) -> int:
+    from tqdm import tqdm
+
+    from .demo import DEMO_PASSWORD, seed_demo as add_demo_content
+
+    if args.posts < 0 or args.authors < 1:
+        print("error: --posts must be 0 or more and --authors 1 or more", file=sys.stderr)
+        return 2
+
+    async def work(store: Store) -> int:
+        try:
+            with tqdm(total=args.posts, unit="post", desc="seed-demo", file=sys.stderr) as progress:
+                users = await add_demo_content(store, args.posts, args.authors, args.seed, on_batch=progress.update)
+        except EmailTaken as exc:
+            print(f"error: {exc} belongs to an account that is not a demo author; no posts were added", file=sys.stderr)
+            return 1
+        print(f"added {args.posts} demo posts to {config.database_path}")
+        print(f"log in as any of: {', '.join(user.username for user in users)}")
+        print(f"password: {DEMO_PASSWORD}")
+        return 0
+
+    return _with_store(config, work)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, Config], int]] = {
     None: serve,
     "serve": serve,
     "create-user": create_user,
     "set-role": set_role,
     "init-db": init_db,
+    "seed-demo": seed_demo,
 }
 
 if __name__ == "__main__":
