@@ -11,6 +11,7 @@ from .. import clock
 from .db import Database, Row, Transaction
 
 PAGE_SIZE = 10
+SQLITE_INTEGER_MAX = 2**63 - 1
 SLUG_MAX_LENGTH = 80
 # Tags in their form order, as one column, so a list page costs one query.
 TAGS_COLUMN = (
@@ -110,7 +111,10 @@ def decode_cursor(cursor: str) -> tuple[str, int]:
     clock.parse(moment)
     if not moment.endswith("Z") or len(moment) != 27:
         raise ValueError(cursor)
-    return moment, int(post_id)
+    number = int(post_id)
+    if not 0 <= number <= SQLITE_INTEGER_MAX:  # SQLite cannot even bind a larger int
+        raise ValueError(cursor)
+    return moment, number
 
 
 POST_COLUMNS = (
@@ -148,6 +152,8 @@ class Posts:
     # Reading ----------------------------------------------------------------
 
     async def by_id(self, post_id: int) -> Post | None:
+        if not 0 < post_id <= SQLITE_INTEGER_MAX:  # from a URL; too large to bind, and no post has it
+            return None
         row = await self.db.fetchone(f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.id = ?", (post_id,))
         return None if row is None else _post(row)
 
@@ -297,9 +303,10 @@ class Posts:
         return await self._set_trashed(post_id, None)
 
     async def _set_trashed(self, post_id: int, deleted_at: str | None) -> bool:
+        # The version is left alone: the text does not change, and a version always has its revision.
         async with self.db.transaction() as tx:
             changed = await tx.execute(
-                "UPDATE posts SET deleted_at = ?, version = version + 1 WHERE id = ?"
+                "UPDATE posts SET deleted_at = ? WHERE id = ?"
                 " AND (deleted_at IS NULL) = ?", (deleted_at, post_id, deleted_at is not None))
             await _sync_listing(tx, post_id)
         return changed > 0

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from .db import Database
 
+SQLITE_INTEGER_MAX = 2**63 - 1
+
 
 @dataclass(frozen=True)
 class Revision:
@@ -37,6 +39,8 @@ class Revisions:
         return [Revision(*row) for row in rows]
 
     async def by_id(self, post_id: int, revision_id: int) -> Revision | None:
+        if not 0 < revision_id <= SQLITE_INTEGER_MAX:  # from a URL; too large to bind, and no revision has it
+            return None
         row = await self.db.fetchone(
             f"{REVISION_SELECT} WHERE revisions.post_id = ? AND revisions.id = ?", (post_id, revision_id))
         return None if row is None else Revision(*row)

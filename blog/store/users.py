@@ -75,6 +75,9 @@ class Users:
         if await tx.fetchvalue("SELECT 1 FROM users WHERE email = ? COLLATE NOCASE", (email,)):
             raise EmailTaken(email)
 
+    async def any_exist(self) -> bool:
+        return bool(await self.db.fetchvalue("SELECT EXISTS (SELECT 1 FROM users)"))
+
     async def by_id(self, user_id: int) -> User | None:
         row = await self.db.fetchone(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
         return None if row is None else User.from_row(row)
@@ -84,6 +87,14 @@ class Users:
             f"SELECT {USER_COLUMNS} FROM users WHERE username = ? COLLATE NOCASE", (username,)
         )
         return None if row is None else User.from_row(row)
+
+    async def by_ids(self, user_ids: list[int]) -> dict[int, User]:
+        """Several accounts at once (the authors of a comment thread), by id."""
+        if not user_ids:
+            return {}
+        marks = ",".join("?" * len(user_ids))
+        rows = await self.db.fetchall(f"SELECT {USER_COLUMNS} FROM users WHERE id IN ({marks})", user_ids)
+        return {row["id"]: User.from_row(row) for row in rows}
 
     async def credentials(self, login: str) -> tuple[User, str] | None:
         """The account named by a username or an email, with its password hash."""

@@ -101,7 +101,7 @@ async def update(request: web.Request) -> web.Response:
     except VersionConflict as conflict:
         if image:
             await release_images(request, list(image))
-        return _conflict_page(request, conflict.current, values)
+        return _conflict_page(request, conflict.current, values, chose_image=image is not None)
     except LookupError:
         raise web.HTTPNotFound(text="This post was moved to the trash while you were editing it.") from None
     await release_images(request, released)
@@ -116,10 +116,10 @@ def _version(raw: str, errors: FieldErrors) -> int | None:
         return None
 
 
-def _conflict_page(request: web.Request, current: Post, mine: dict[str, str]) -> web.Response:
+def _conflict_page(request: web.Request, current: Post, mine: dict[str, str], *, chose_image: bool) -> web.Response:
     """409: the current text beside the user's own, so they can merge and save again."""
     context = {"values": mine, "post": current, "version": current.version, "current": current,
-               "errors": {"image": "If you chose an image, choose it again."} if mine.get("image") else {}}
+               "errors": {"image": "If you chose an image, choose it again."} if chose_image else {}}
     return _form_page(request, context, status=409, template="posts/conflict.html")
 
 

@@ -39,9 +39,10 @@ async def restore(request: web.Request) -> web.Response:
 
 @require_login
 async def purge(request: web.Request) -> web.Response:
-    post = await _trashed_post(request)
+    # The role first: every non-admin gets 403, whether or not the post exists or is theirs.
     if not can_purge(current_user(request)):
         raise web.HTTPForbidden(text="Only admins can delete posts for good.")
+    post = await _trashed_post(request)
     released = await request.config_dict[STORE].posts.purge(post.id)
     await release_images(request, released)
     raise web.HTTPSeeOther(location=str(request.app.router["trash"].url_for()))
