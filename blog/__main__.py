@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init-db", help="create or upgrade the database, then exit")
     _add_data_dir(init)
 
+    tidy = commands.add_parser("cleanup", help="remove image files no post uses, expired sessions and old login failures")
+    tidy.add_argument("--min-age", type=int, default=3600,
+                      help="spare image files younger than this many seconds (uploads in progress); default 3600")
+    _add_data_dir(tidy)
+
     demo = commands.add_parser("seed-demo", help="fill the database with demo authors and posts")
     demo.add_argument("--posts", type=int, default=1000, help="how many posts to add (default 1000)")
     demo.add_argument("--authors", type=int, default=5, help="how many demo authors write them (default 5)")
@@ -193,12 +198,26 @@ def seed_demo(args: argparse.Namespace, config: Config) -> int:
     return _with_store(config, work)
 
 
+def cleanup(args: argparse.Namespace, config: Config) -> int:
+    from .images import ImageFiles
+    from .maintenance import remove_orphan_images
+
+    async def work(store: Store) -> int:
+        removed = await remove_orphan_images(store, ImageFiles(config.data_dir / "images"), args.min_age)
+        sessions = await store.sessions.purge_expired()
+        print(f"removed {len(removed)} orphan image file(s) and {sessions} expired session(s)")
+        return 0
+
+    return _with_store(config, work)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace, Config], int]] = {
     None: serve,
     "serve": serve,
     "create-user": create_user,
     "set-role": set_role,
     "init-db": init_db,
+    "cleanup": cleanup,
     "seed-demo": seed_demo,
 }
 

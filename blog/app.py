@@ -17,6 +17,7 @@ from . import secrets_file
 from .auth import check_login
 from .config import Config
 from .errors import handle_errors
+from .maintenance import maintenance_job
 from .keys import BROKER, CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, PASSWORDS, ROOMS, STORE
 from .passwords import Passwords
 from .security import add_security_headers, csrf_protect
@@ -25,7 +26,7 @@ from .templating import setup_templates
 from .images import ImageFiles
 from .live.broker import LocalBroker
 from .live.rooms import Rooms
-from .views import account, auth, comments, editor, history, images, live, posts, trash
+from .views import account, auth, comments, editor, history, images, live, posts, social, trash
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -49,6 +50,7 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(_store)
     app.cleanup_ctx.append(_password_workers)
     app.cleanup_ctx.append(_image_workers)
+    app.cleanup_ctx.append(maintenance_job)
     app[IMAGE_FILES] = ImageFiles(config.data_dir / "images")
     app[BROKER] = LocalBroker()
     app[ROOMS] = Rooms(app[BROKER])
@@ -57,7 +59,7 @@ def create_app(config: Config) -> web.Application:
     app.on_response_prepare.append(add_security_headers)
     setup_templates(app)
     app.router.add_static("/static", STATIC_DIR, name="static", append_version=True)
-    for module in (posts, editor, history, trash, images, comments, live, auth, account):
+    for module in (posts, editor, history, trash, images, comments, live, social, auth, account):
         module.setup_routes(app)
     return app
 

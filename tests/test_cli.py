@@ -98,3 +98,22 @@ def test_generated_secret_key_survives_a_restart(tmp_path):
     from blog.secrets_file import load_or_create
 
     assert load_or_create(tmp_path) == load_or_create(tmp_path)
+
+
+def test_cleanup_removes_only_orphan_images(tmp_path):
+    import sqlite3
+
+    from blog.images import ImageFiles
+
+    assert blog("init-db", data_dir=tmp_path).returncode == 0
+    files = ImageFiles(tmp_path / "images")
+    used, orphan = files.save(b"used", "png"), files.save(b"orphan", "png")
+    with sqlite3.connect(tmp_path / "blog.sqlite3") as conn:
+        conn.execute("INSERT INTO users (username, email, password_hash, role, created_at) VALUES ('a', 'a@example.com', 'x', 'admin', 'now')")
+        conn.execute("INSERT INTO posts (author_id, slug, title, excerpt, body, body_html, status, image, thumbnail,"
+                     " created_at, updated_at) VALUES (1, 's', 't', 'e', 'b', 'b', 'draft', ?, ?, 'now', 'now')", (used, used))
+    spared = blog("cleanup", "--min-age", "3600", data_dir=tmp_path)
+    assert spared.returncode == 0 and "removed 0 orphan" in spared.stdout  # too young: maybe an upload in progress
+    result = blog("cleanup", "--min-age", "0", data_dir=tmp_path)
+    assert result.returncode == 0 and "removed 1 orphan image" in result.stdout
+    assert files.names() == {used}

@@ -161,8 +161,8 @@ class Posts:
         row = await self.db.fetchone(f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.slug = ?", (slug,))
         return None if row is None else _post(row)
 
-    async def page(self, *, before: str | None = None, after: str | None = None,
-                   author_id: int | None = None, tag: str | None = None) -> Page:
+    async def page(self, *, before: str | None = None, after: str | None = None, author_id: int | None = None,
+                   tag: str | None = None, followed_by: int | None = None) -> Page:
         """A page of public posts, newest first, walking an index from a cursor.
 
         `before` pages towards older posts, `after` towards newer ones; the cost of a
@@ -178,6 +178,10 @@ class Posts:
             if author_id is not None:
                 where.append("posts.author_id = ?")
                 params.append(author_id)
+            if followed_by is not None:
+                source += " JOIN follows ON follows.followed_id = posts.author_id"
+                where.append("follows.follower_id = ?")
+                params.append(followed_by)
         cursor = after or before
         newest_first = after is None
         if cursor is not None:

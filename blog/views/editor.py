@@ -103,6 +103,8 @@ async def update(request: web.Request) -> web.Response:
             await release_images(request, list(image))
         return _conflict_page(request, conflict.current, values, chose_image=image is not None)
     except LookupError:
+        if image:
+            await release_images(request, list(image))
         raise web.HTTPNotFound(text="This post was moved to the trash while you were editing it.") from None
     await release_images(request, released)
     raise web.HTTPSeeOther(location=post_url(request, saved))

@@ -11,6 +11,7 @@ from ..auth import current_user
 from ..comments import can_delete_comment, can_moderate
 from ..keys import STORE
 from ..permissions import can_edit, can_view
+from ..post_form import normalise_tag
 from ..store.posts import Page, Post
 
 
@@ -29,32 +30,41 @@ async def load_post(request: web.Request, *, canonical_suffix: str | None = None
     except (KeyError, ValueError):
         raise web.HTTPNotFound() from None
     post = await request.config_dict[STORE].posts.by_id(post_id)
-    if post is None or not can_view(current_user(request), post):
+    user = current_user(request)
+    if post is not None and post.deleted_at is not None and can_edit(user, post):
+        raise web.HTTPNotFound(text="This post is in the trash. Restore it from the trash to see it again.")
+    if post is None or not can_view(user, post):
         raise web.HTTPNotFound(text="There is no post at this address.")
-    if canonical_suffix is not None and request.method == "GET" and request.match_info.get("slug") != post.slug:
+    if canonical_suffix is not None and request.method in ("GET", "HEAD") and request.match_info.get("slug") != post.slug:
         location = post_url(request, post, canonical_suffix)
         raise web.HTTPMovedPermanently(location=location + (f"?{request.query_string}" if request.query_string else ""))
     return post
 
 
 async def _page(request: web.Request, **filters: Any) -> Page:
-    before, after = request.query.get("before"), request.query.get("after")
+    before, after = request.query.get("before") or None, request.query.get("after") or None
     try:
         return await request.config_dict[STORE].posts.page(before=before, after=after, **filters)
     except ValueError:
         raise web.HTTPBadRequest(text="This page link is not valid. Start again from the first page.") from None
 
 
+async def list_page(request: web.Request, heading: str | None, empty: str, **filters: Any) -> dict[str, Any]:
+    """The context of posts/list.html: a page of posts and what to say when there are none."""
+    return {"page": await _page(request, **filters), "heading": heading, "empty": empty, "drafts": []}
+
+
 @aiohttp_jinja2.template("posts/list.html")
 async def index(request: web.Request) -> dict[str, Any]:
-    return {"page": await _page(request), "heading": None, "drafts": [], "empty": "There are no posts here yet."}
+    return await list_page(request, None, "There are no posts here yet.")
 
 
 @aiohttp_jinja2.template("posts/list.html")
 async def by_tag(request: web.Request) -> dict[str, Any]:
     tag = request.match_info["tag"]
-    page = await _page(request, tag=tag)
-    return {"page": page, "heading": f"Posts tagged “{tag}”", "drafts": [], "empty": "No posts have this tag yet."}
+    if normalise_tag(tag) != tag and normalise_tag(tag):
+        raise web.HTTPMovedPermanently(location=str(request.app.router["tag"].url_for(tag=normalise_tag(tag))))
+    return await list_page(request, f"Posts tagged “{tag}”", "No posts have this tag yet.", tag=tag)
 
 
 @aiohttp_jinja2.template("posts/list.html")
@@ -63,11 +73,16 @@ async def by_author(request: web.Request) -> dict[str, Any]:
     author = await store.users.by_username(request.match_info["username"])
     if author is None:
         raise web.HTTPNotFound(text="There is nobody with that name here.")
-    page = await _page(request, author_id=author.id)
     viewer = current_user(request)
-    drafts = await store.posts.drafts_of(author.id) if viewer and viewer.id == author.id else []
-    return {"page": page, "heading": f"Posts by {author.username}", "drafts": drafts,
-            "empty": f"{author.username} has not published anything yet."}
+    context = await list_page(request, f"Posts by {author.username}",
+                              f"{author.username} has not published anything yet.", author_id=author.id)
+    return {
+        **context,
+        "drafts": await store.posts.drafts_of(author.id) if viewer and viewer.id == author.id else [],
+        "author": author,
+        "following": await store.social.is_following(viewer.id if viewer else None, author.id),
+        "followers": await store.social.follower_count(author.id),
+    }
 
 
 async def show(request: web.Request) -> web.Response:
@@ -79,8 +94,12 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
                            comment_error: str | None = None, status: int = 200) -> web.Response:
     """The post with its comments; the comment form shows again with its error when one failed."""
     user = current_user(request)
-    comments = await request.config_dict[STORE].comments.of_post(post.id) if post.is_public else []
+    store = request.config_dict[STORE]
+    comments = await store.comments.of_post(post.id) if post.is_public else []
+    counts, favorited = await store.social.favorites_of_posts(user.id if user else None, [post.id])
     context = {
+        "favorites": counts.get(post.id, 0),
+        "favorited": post.id in favorited,
         "post": post,
         "can_edit": can_edit(user, post),
         "comments": comments,
