@@ -60,6 +60,7 @@
     author.textContent = event.author;
     var time = document.createElement("time");
     time.dateTime = event.created_at;
+    time.title = new Date(event.created_at).toISOString();
     time.textContent = new Date(event.created_at).toLocaleString(undefined, {
       year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
     });
@@ -74,6 +75,7 @@
     });
     list.insertBefore(item, next || null);
     refreshEmpty();
+    if (typing.dataset.username === event.author) clearTyping();
   }
 
   function removeComment(id) {
@@ -95,11 +97,18 @@
     presence.textContent = event.count === 1 ? "1 reading now" : event.count + " reading now";
   }
 
+  function clearTyping() {
+    clearTimeout(typingTimer);
+    typing.textContent = "";
+    delete typing.dataset.username;
+  }
+
   function showTyping(event) {
     if (event.username === me) return;
     typing.textContent = event.username + " is typing…";
+    typing.dataset.username = event.username;
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(function () { typing.textContent = ""; }, 3000);
+    typingTimer = setTimeout(clearTyping, 3000);
   }
 
   var handlers = {
@@ -126,7 +135,8 @@
     });
     socket.addEventListener("close", function () {
       section.classList.remove("is-live");
-      presence.textContent = "";
+      presence.textContent = "Reconnecting…";
+      clearTyping();
       // 1 s, 2 s, 4 s … up to 30 s, with jitter so a restarted server is not stormed.
       var delay = Math.min(30000, 1000 * Math.pow(2, retries++)) * (0.5 + Math.random() / 2);
       setTimeout(connect, delay);
