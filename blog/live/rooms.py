@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 from aiohttp import WSCloseCode, web
 
-from .broker import Broker
+from .broker import Broker, encode
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,18 @@ class Reader:
 
 
 class Rooms:
-    """Readers per post in this process, and presence: how many read, and which users."""
+    """Readers per post in this process, and presence: how many read, and which users.
+
+    Presence is announced to a room at most every PRESENCE_INTERVAL seconds: when a
+    thousand readers arrive at once, each hears a few summaries, not a thousand
+    announcements each (which is a million messages). A newcomer hears it at once."""
+
+    PRESENCE_INTERVAL = 0.25
 
     def __init__(self, broker: Broker) -> None:
         self.broker = broker
         self._readers: defaultdict[int, set[Reader]] = defaultdict(set)
+        self._announcing: dict[int, asyncio.TimerHandle] = {}
 
     def presence(self, post_id: int) -> dict[str, object]:
         readers = self._readers.get(post_id, set())
@@ -57,7 +64,8 @@ class Rooms:
     async def join(self, reader: Reader) -> None:
         self._readers[reader.post_id].add(reader)
         self.broker.subscribe(reader.post_id, reader)
-        await self.broker.publish(reader.post_id, self.presence(reader.post_id))
+        reader.deliver(encode(self.presence(reader.post_id)))
+        self._announce_soon(reader.post_id)
 
     async def leave(self, reader: Reader) -> None:
         readers = self._readers.get(reader.post_id)
@@ -67,10 +75,23 @@ class Rooms:
         self.broker.unsubscribe(reader.post_id, reader)
         if not readers:
             del self._readers[reader.post_id]
-        await self.broker.publish(reader.post_id, self.presence(reader.post_id))
+        self._announce_soon(reader.post_id)
+
+    def _announce_soon(self, post_id: int) -> None:
+        if post_id not in self._announcing:
+            loop = asyncio.get_running_loop()
+            self._announcing[post_id] = loop.call_later(self.PRESENCE_INTERVAL, self._announce, post_id)
+
+    def _announce(self, post_id: int) -> None:
+        del self._announcing[post_id]
+        if post_id in self._readers:
+            asyncio.ensure_future(self.broker.publish(post_id, self.presence(post_id)))
 
     async def close_all(self) -> None:
         """on_shutdown: every client hears 1001 (going away) and reconnects to the next server."""
+        for handle in self._announcing.values():
+            handle.cancel()
+        self._announcing.clear()
         sockets = [reader.ws for readers in self._readers.values() for reader in readers]
         await asyncio.gather(
             *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down") for ws in sockets),

@@ -50,7 +50,8 @@ async def live(request: web.Request) -> web.StreamResponse:
     post = await load_post(request)
     if not post.is_public:
         raise web.HTTPNotFound(text="There is no post at this address.")
-    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_MESSAGE_BYTES)
+    # No compression: messages are small, and a zlib context per reader costs ~150 KiB.
+    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_MESSAGE_BYTES, compress=False)
     await ws.prepare(request)
     user = current_user(request)
     reader = Reader(ws, post.id, user.username if user else None, SEND_QUEUE_SIZE)

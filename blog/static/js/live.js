@@ -123,7 +123,6 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + section.dataset.liveUrl);
     socket.addEventListener("open", function () {
-      retries = 0;
       section.classList.add("is-live");
       socket.send(JSON.stringify({ kind: "catch_up", after: lastCommentId() }));
     });
@@ -132,6 +131,9 @@
       try { event = JSON.parse(message.data); } catch (error) { return; }
       var handler = handlers[event.kind];
       if (handler) handler(event);
+      // Back-off resets only once the server has really taken us back, so a server that
+      // drops readers right after accepting them is not hammered every second.
+      if (event.kind === "caught_up") retries = 0;
     });
     socket.addEventListener("close", function () {
       section.classList.remove("is-live");
