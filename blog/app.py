@@ -14,6 +14,7 @@ from aiohttp_session import session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from . import secrets_file
+from .api.app import create_api
 from .auth import check_login
 from .config import Config
 from .errors import handle_errors
@@ -61,6 +62,7 @@ def create_app(config: Config) -> web.Application:
     app.router.add_static("/static", STATIC_DIR, name="static", append_version=True)
     for module in (posts, editor, history, trash, images, comments, live, social, auth, account):
         module.setup_routes(app)
+    app.add_subapp("/api", create_api(config))
     return app
 
 

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 import aiohttp_jinja2
 from aiohttp import web
 
+from .api.errors import generic_error, is_api_path
 from .keys import REQUEST_ID
 from .templating import site_context
 
@@ -74,6 +75,8 @@ async def error_response(
 ) -> web.Response:
     reason = web.Response(status=status).reason
     request_id = request.get(REQUEST_ID, "")
+    if is_api_path(request.path):  # API clients get every error in the RealWorld shape
+        return generic_error(status, request_id, headers)
     if wants_json(request):
         body = {"error": reason, "message": message}
         if status >= 500:

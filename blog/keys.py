@@ -26,3 +26,5 @@ ROOMS = web.AppKey("rooms", Rooms)
 REQUEST_ID = web.RequestKey("request_id", str)
 CURRENT_USER = web.RequestKey("current_user", User)
 SESSION_ID = web.RequestKey("session_id", int)
+# The API's OpenAPI document (blog/api/openapi.json), read once at start-up and served as is.
+API_OPENAPI = web.AppKey("api_openapi", str)

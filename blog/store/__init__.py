@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .articles import Articles
 from .comments import Comments
 from .db import Database
 from .login_failures import LoginFailures
@@ -27,6 +28,7 @@ class Store:
         self.comments = Comments(self.db)
         self.social = Social(self.db)
         self.tokens = Tokens(self.db)
+        self.articles = Articles(self.db)
         self.seed = Seed(self.db)
 
     async def open(self) -> None:

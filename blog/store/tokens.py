@@ -61,6 +61,11 @@ class Tokens:
     async def revoke_all(self, user_id: int) -> int:
         return await self.db.write("DELETE FROM api_tokens WHERE user_id = ?", (user_id,))
 
+    async def revoke_others(self, user_id: int, keep_token: str) -> int:
+        """Revokes every token of the user but the one presented (after a password change through the API)."""
+        return await self.db.write(
+            "DELETE FROM api_tokens WHERE user_id = ? AND token_hash != ?", (user_id, token_hash(keep_token)))
+
     async def of_user(self, user_id: int) -> list[ApiToken]:
         rows = await self.db.fetchall(
             "SELECT id, label, created_at, expires_at, last_used_at FROM api_tokens"

@@ -1,0 +1,46 @@
+"""Our data in the RealWorld JSON shapes. An empty bio or image is null, as the suite expects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..store.articles import Article
+from ..store.comments import Comment
+from ..store.users import User
+
+
+def user_json(user: User, token: str) -> dict[str, Any]:
+    return {"email": user.email, "token": token, "username": user.username,
+            "bio": user.bio or None, "image": user.image or None}
+
+
+def profile_json(username: str, bio: str, image: str | None, following: bool) -> dict[str, Any]:
+    return {"username": username, "bio": bio or None, "image": image or None, "following": following}
+
+
+def user_profile_json(user: User, following: bool) -> dict[str, Any]:
+    return profile_json(user.username, user.bio, user.image, following)
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    """An article; lists leave the body out (the store does not even read it for them)."""
+    data: dict[str, Any] = {
+        "slug": article.slug,
+        "title": article.title,
+        "description": article.description,
+        "tagList": list(article.tags),
+        "createdAt": article.created_at,
+        "updatedAt": article.updated_at,
+        "favorited": article.favorited,
+        "favoritesCount": article.favorites_count,
+        "author": profile_json(article.author, article.author_bio, article.author_image, article.following),
+    }
+    if article.body is not None:
+        data["body"] = article.body
+    return data
+
+
+def comment_json(comment: Comment, author: User, following: bool) -> dict[str, Any]:
+    # Comments cannot be edited, so they were last updated when they were written.
+    return {"id": comment.id, "createdAt": comment.created_at, "updatedAt": comment.created_at,
+            "body": comment.body, "author": user_profile_json(author, following)}

@@ -1,0 +1,16 @@
+"""Tags in use on public posts: /api/tags."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..keys import STORE
+from .errors import json_response
+
+
+async def list_tags(request: web.Request) -> web.Response:
+    return json_response({"tags": await request.config_dict[STORE].articles.tags()})
+
+
+def setup_routes(app: web.Application) -> None:
+    app.router.add_get("/tags", list_tags, name="tags")
