@@ -11,15 +11,17 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 from aiohttp_session import session_middleware
-from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from . import secrets_file
 from .api.app import create_api
 from .auth import check_login
+from .cookie_storage import RememberingCookieStorage
 from .config import Config
 from .errors import handle_errors
 from .maintenance import maintenance_job
-from .keys import BROKER, CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, PASSWORDS, ROOMS, STORE
+from .keys import BROKER, CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, PAGE_CACHE, PASSWORDS, ROOMS, SHARED_PAGES, STORE
+from .shared_pages import SharedPages
+from .page_cache import PageCache, serve_cached_pages
 from .passwords import Passwords
 from .security import add_security_headers, csrf_protect
 from .store import Store
@@ -35,7 +37,7 @@ SESSION_COOKIE = "blog_session"
 
 
 def create_app(config: Config) -> web.Application:
-    storage = EncryptedCookieStorage(
+    storage = RememberingCookieStorage(
         secrets_file.session_fernet(config.secret_key, config.data_dir),
         cookie_name=SESSION_COOKIE,
         max_age=config.session_max_age,
@@ -43,11 +45,17 @@ def create_app(config: Config) -> web.Application:
         samesite="Lax",
         secure=config.secure_cookies,
     )
+    page_cache, store = PageCache(), Store(config.database_path)
+    store.db.on_change.append(page_cache.invalidate)
     app = web.Application(
-        middlewares=[handle_errors, session_middleware(storage), check_login, csrf_protect],
+        middlewares=[handle_errors, serve_cached_pages(page_cache, store.db.notice_changes),
+                     session_middleware(storage), check_login, csrf_protect],
         client_max_size=config.max_image_bytes + 1024 * 1024,
     )
     app[CONFIG] = config
+    app[PAGE_CACHE] = page_cache
+    app[STORE] = store
+    app[SHARED_PAGES] = SharedPages(store.db)
     app.cleanup_ctx.append(_store)
     app.cleanup_ctx.append(_password_workers)
     app.cleanup_ctx.append(_image_workers)
@@ -67,11 +75,9 @@ def create_app(config: Config) -> web.Application:
 
 
 async def _store(app: web.Application) -> AsyncIterator[None]:
-    store = Store(app[CONFIG].database_path)
-    await store.open()
-    app[STORE] = store
+    await app[STORE].open()
     yield
-    await store.close()
+    await app[STORE].close()
 
 
 async def _password_workers(app: web.Application) -> AsyncIterator[None]:

@@ -10,7 +10,9 @@ from .config import Config
 from .images import ImageFiles
 from .live.broker import Broker
 from .live.rooms import Rooms
+from .page_cache import PageCache
 from .passwords import Passwords
+from .shared_pages import SharedPages
 from .store import Store
 from .store.users import User
 
@@ -22,6 +24,8 @@ IMAGE_FILES = web.AppKey("image_files", ImageFiles)
 IMAGE_EXECUTOR = web.AppKey("image_executor", ThreadPoolExecutor)
 BROKER = web.AppKey("broker", Broker)
 ROOMS = web.AppKey("rooms", Rooms)
+PAGE_CACHE = web.AppKey("page_cache", PageCache)
+SHARED_PAGES = web.AppKey("shared_pages", SharedPages)
 
 REQUEST_ID = web.RequestKey("request_id", str)
 CURRENT_USER = web.RequestKey("current_user", User)

@@ -38,6 +38,38 @@ def format_time(value: str | datetime | None, style: str = "%d %b %Y, %H:%M UTC"
     return moment.strftime(style)
 
 
+class Urls:
+    """`url('name', **parts)` for templates, remembered: the router's url_for is slow, and a
+    static file's versioned URL reads and hashes the file on every call. URLs are a pure
+    function of the route and its parts, and the router is frozen once the app runs."""
+
+    MAX_REMEMBERED = 50_000
+
+    def __init__(self, router: web.UrlDispatcher) -> None:
+        self.router = router
+        self._known: dict[tuple[object, ...], str] = {}
+
+    def __call__(self, route: str, /, **parts: str | int) -> str:
+        key = (route, *sorted(parts.items()))
+        url = self._known.get(key)
+        if url is None:
+            url = str(self.router[route].url_for(**{part: str(value) for part, value in parts.items()}))
+            if len(self._known) < self.MAX_REMEMBERED:
+                self._known[key] = url
+        return url
+
+
+def rendered_on(holder: Any, key: str) -> str | None:
+    """HTML kept on a shared object (a Page) by keep_on, or None."""
+    return holder.rendered.get(key)
+
+
+def keep_on(holder: Any, key: str, html: str) -> str:
+    """Keeps reader-independent HTML on the object it was made from, and returns it."""
+    holder.rendered[key] = html
+    return html
+
+
 def setup_templates(app: web.Application) -> None:
     env = aiohttp_jinja2.setup(
         app,
@@ -46,7 +78,9 @@ def setup_templates(app: web.Application) -> None:
         context_processors=[aiohttp_jinja2.request_processor, site_context],
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
+        auto_reload=False,  # templates ship with the code; checking their files on every render is waste
         lstrip_blocks=True,
     )
+    env.globals.update(url=Urls(app.router), rendered_on=rendered_on, keep_on=keep_on)
     env.filters["time"] = format_time
     env.filters["device"] = device_name

@@ -13,12 +13,14 @@ import itertools
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from .changes import ChangeStamp
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +67,19 @@ class Database:
         self._readers: list[aiosqlite.Connection] = []
         self._next_reader: itertools.cycle[aiosqlite.Connection] | None = None
         self._write_lock = asyncio.Lock()
+        # Called after every commit that readers can see, here or in another process
+        # (caches drop what they hold).
+        self.on_change: list[Callable[[], None]] = []
+        self._stamp: ChangeStamp | None = None
+
+    def bookkeeping(self) -> "Database":
+        """The same database for writes no page shows (sessions, tokens, failed logins):
+        they do not call on_change, so a login does not empty the page cache."""
+        return _Bookkeeping(self)  # type: ignore[return-value]
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._stamp = ChangeStamp(self.path.with_name(self.path.name + "-changes"))
         self._writer = await self._connect()
         await self._migrate(self._writer)
         self._readers = [await self._connect() for _ in range(self._reader_count)]
@@ -78,6 +90,9 @@ class Database:
             if conn is not None:
                 await conn.close()
         self._readers, self._writer, self._next_reader = [], None, None
+        if self._stamp is not None:
+            self._stamp.close()
+            self._stamp = None
 
     async def _connect(self) -> aiosqlite.Connection:
         # isolation_level=None: we issue BEGIN ourselves, so reads never hold a transaction open.
@@ -130,7 +145,7 @@ class Database:
     # Writes --------------------------------------------------------------
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator["Transaction"]:
+    async def transaction(self, *, notify: bool = True) -> AsyncIterator["Transaction"]:
         """BEGIN IMMEDIATE on the one writer; commit on success, roll back on any error."""
         assert self._writer is not None, "database is not open"
         async with self._write_lock:
@@ -141,11 +156,40 @@ class Database:
                 await self._writer.execute("ROLLBACK")
                 raise
             await self._writer.execute("COMMIT")
+        if notify:
+            assert self._stamp is not None
+            self._stamp.stamp()
+            self._changed()
+
+    def notice_changes(self) -> None:
+        """Called before each request: runs on_change if another process changed the data."""
+        if self._stamp is not None and self._stamp.changed_elsewhere():
+            self._changed()
+
+    def _changed(self) -> None:
+        for callback in self.on_change:
+            callback()
+
+    async def write(self, sql: str, params: Params = (), *, notify: bool = True) -> int:
+        """One statement in its own transaction; returns how many rows it changed."""
+        async with self.transaction(notify=notify) as tx:
+            return await tx.execute(sql, params)
+
+
+class _Bookkeeping:
+    """A Database whose writes do not call on_change; everything else is the Database's."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    def transaction(self) -> Any:
+        return self._db.transaction(notify=False)
 
     async def write(self, sql: str, params: Params = ()) -> int:
-        """One statement in its own transaction; returns how many rows it changed."""
-        async with self.transaction() as tx:
-            return await tx.execute(sql, params)
+        return await self._db.write(sql, params, notify=False)
 
 
 class Transaction:

@@ -9,6 +9,7 @@ from slugify import slugify
 
 from .. import clock
 from .db import Database, Row, Transaction
+from .memo import Remembered
 
 PAGE_SIZE = 10
 SQLITE_INTEGER_MAX = 2**63 - 1
@@ -87,6 +88,9 @@ class Page:
     posts: list[ListedPost]
     older: str | None
     newer: str | None
+    # HTML made from this page, by whatever renders it: a Page is shared by every reader
+    # until the next change, so its HTML need only be made once (see templating.keep_on).
+    rendered: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 class VersionConflict(Exception):
@@ -148,6 +152,8 @@ def _listed(row: Row) -> ListedPost:
 class Posts:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Every reader of the same page of a list, logged in or not, shares one query.
+        self._pages: Remembered[Page] = Remembered(db, max_entries=2_000)
 
     # Reading ----------------------------------------------------------------
 
@@ -163,6 +169,14 @@ class Posts:
 
     async def page(self, *, before: str | None = None, after: str | None = None, author_id: int | None = None,
                    tag: str | None = None, followed_by: int | None = None) -> Page:
+        """A page of public posts, newest first (see _read_page), remembered until the next change."""
+        page = await self._pages.get((before, after, author_id, tag, followed_by),
+                                     lambda: self._read_page(before, after, author_id, tag, followed_by))
+        assert page is not None
+        return page
+
+    async def _read_page(self, before: str | None, after: str | None, author_id: int | None,
+                         tag: str | None, followed_by: int | None) -> Page:
         """A page of public posts, newest first, walking an index from a cursor.
 
         `before` pages towards older posts, `after` towards newer ones; the cost of a

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .. import clock
 from .db import Database
+from .memo import Remembered
 from .users import USER_COLUMNS, User
 
 # Refreshing last_seen_at on every request would turn every read into a write.
@@ -29,15 +30,28 @@ class ActiveSession:
     address: str
 
 
+@dataclass
+class _LiveSession:
+    session_id: int
+    user: User
+    expires_at: str
+    last_seen_at: str
+
+
 class Sessions:
+    """Opening a session or marking it seen changes no page, so those writes do not empty
+    caches; ending sessions does (notify), which also drops them from every process's memory."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Live sessions as read, so a logged-in reader costs no query per request.
+        self._live: Remembered[_LiveSession] = Remembered(db, max_entries=10_000)
 
     async def start(self, user_id: int, max_age: int, user_agent: str, address: str) -> tuple[int, str]:
         """Opens a session; returns its id and the token to put in the cookie."""
         token = secrets.token_urlsafe(32)
         now = clock.now_iso()
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(notify=False) as tx:
             session_id = await tx.insert(
                 "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at,"
                 " user_agent, address) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -47,19 +61,26 @@ class Sessions:
 
     async def resolve(self, token: str) -> tuple[int, User] | None:
         """The live session behind a cookie token, and its user; None once ended or expired."""
+        hashed = token_hash(token)
+        live = await self._live.get(hashed, lambda: self._read(hashed))
+        now = clock.now_iso()
+        if live is None or live.expires_at <= now:
+            return None
+        if live.last_seen_at < clock.ago(LAST_SEEN_RESOLUTION):
+            live.last_seen_at = now
+            await self.db.write("UPDATE sessions SET last_seen_at = ? WHERE id = ?", (now, live.session_id),
+                                notify=False)
+        return live.session_id, live.user
+
+    async def _read(self, hashed: str) -> _LiveSession | None:
         row = await self.db.fetchone(
-            f"SELECT sessions.id AS session_id, sessions.last_seen_at, {USER_COLUMNS}"
-            " FROM sessions JOIN users ON users.id = sessions.user_id"
-            " WHERE sessions.token_hash = ? AND sessions.expires_at > ?",
-            (token_hash(token), clock.now_iso()),
+            f"SELECT sessions.id AS session_id, sessions.expires_at, sessions.last_seen_at, {USER_COLUMNS}"
+            " FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.token_hash = ?",
+            (hashed,),
         )
         if row is None:
             return None
-        if row["last_seen_at"] < clock.ago(LAST_SEEN_RESOLUTION):
-            await self.db.write(
-                "UPDATE sessions SET last_seen_at = ? WHERE id = ?", (clock.now_iso(), row["session_id"])
-            )
-        return row["session_id"], User.from_row(row)
+        return _LiveSession(row["session_id"], User.from_row(row), row["expires_at"], row["last_seen_at"])
 
     async def of_user(self, user_id: int) -> list[ActiveSession]:
         rows = await self.db.fetchall(

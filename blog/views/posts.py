@@ -9,7 +9,8 @@ from aiohttp import web
 
 from ..auth import current_user
 from ..comments import can_delete_comment, can_moderate
-from ..keys import STORE
+from ..keys import SHARED_PAGES, STORE
+from ..shared_pages import render_shared
 from ..permissions import can_edit, can_view
 from ..post_form import normalise_tag
 from ..store.posts import Page, Post
@@ -54,17 +55,17 @@ async def list_page(request: web.Request, heading: str | None, empty: str, **fil
     return {"page": await _page(request, **filters), "heading": heading, "empty": empty, "drafts": []}
 
 
-@aiohttp_jinja2.template("posts/list.html")
-async def index(request: web.Request) -> dict[str, Any]:
-    return await list_page(request, None, "There are no posts here yet.")
+async def index(request: web.Request) -> web.Response:
+    return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html",
+                               lambda: list_page(request, None, "There are no posts here yet."))
 
 
-@aiohttp_jinja2.template("posts/list.html")
-async def by_tag(request: web.Request) -> dict[str, Any]:
+async def by_tag(request: web.Request) -> web.Response:
     tag = request.match_info["tag"]
     if normalise_tag(tag) != tag and normalise_tag(tag):
         raise web.HTTPMovedPermanently(location=str(request.app.router["tag"].url_for(tag=normalise_tag(tag))))
-    return await list_page(request, f"Posts tagged “{tag}”", "No posts have this tag yet.", tag=tag)
+    return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html",
+                               lambda: list_page(request, f"Posts tagged “{tag}”", "No posts have this tag yet.", tag=tag))
 
 
 @aiohttp_jinja2.template("posts/list.html")

@@ -1,0 +1,116 @@
+"""Rendered pages for anonymous readers, kept until the next write anyone can see.
+
+A reader without a session cookie gets exactly what every other such reader
+gets, so the page is rendered once and served from memory until a write
+(a post, a comment, a favorite...) empties the cache. Logged-in readers and
+anything that sets a cookie never touch it, so nobody receives a page made
+for somebody else."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+SESSION_COOKIE = "blog_session"
+UNCACHED_PREFIXES = ("/api/", "/static/", "/images/")
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    body: bytes
+    content_type: str
+    etag: str
+
+
+class PageCache:
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self.generation = 0
+        self._pages: OrderedDict[str, CachedPage] = OrderedDict()
+        self._size = 0
+
+    def invalidate(self) -> None:
+        self.generation += 1
+        self._pages.clear()
+        self._size = 0
+
+    def get(self, key: str) -> CachedPage | None:
+        page = self._pages.get(key)
+        if page is not None:
+            self._pages.move_to_end(key)
+        return page
+
+    def put(self, key: str, generation: int, response: web.Response) -> CachedPage | None:
+        """Keeps the page unless a write happened while it was being rendered."""
+        body = response.body
+        if generation != self.generation or not isinstance(body, bytes) or len(body) > self.max_bytes // 16:
+            return None
+        page = CachedPage(body, response.headers.get("Content-Type", "text/html"),
+                          '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
+        self._pages[key] = page
+        self._size += len(body)
+        while self._size > self.max_bytes:
+            _, oldest = self._pages.popitem(last=False)
+            self._size -= len(oldest.body)
+        return page
+
+
+def _eligible(request: web.Request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and SESSION_COOKIE not in request.cookies
+        and "Upgrade" not in request.headers
+        and not request.path.startswith(UNCACHED_PREFIXES)
+    )
+
+
+def _cacheable(response: web.StreamResponse) -> bool:
+    return (
+        type(response) is web.Response
+        and response.status == 200
+        # Cookies live in response.cookies until prepare(); one means a session was started.
+        and not response.cookies
+        and "Set-Cookie" not in response.headers
+        and response.content_type == "text/html"
+    )
+
+
+def _send(request: web.Request, page: CachedPage) -> web.Response:
+    if request.headers.get("If-None-Match") == page.etag:
+        return web.Response(status=304, headers={"ETag": page.etag})
+    return web.Response(body=page.body, headers={"Content-Type": page.content_type, "ETag": page.etag})
+
+
+def serve_cached_pages(
+    cache: PageCache, notice_changes: Callable[[], None]
+) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    """The middleware; `notice_changes` empties caches first when another process wrote."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        notice_changes()
+        if not _eligible(request):
+            return await handler(request)
+        return await _through_cache(cache, request, handler)
+
+    return middleware
+
+
+async def _through_cache(cache: PageCache, request: web.Request, handler: Handler) -> web.StreamResponse:
+    key = request.path_qs
+    page = cache.get(key)
+    if page is not None:
+        return _send(request, page)
+    generation = cache.generation
+    response = await handler(request)
+    if _cacheable(response):
+        assert isinstance(response, web.Response)
+        page = cache.put(key, generation, response)
+        if page is not None:
+            return _send(request, page)
+    return response

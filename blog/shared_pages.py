@@ -1,0 +1,59 @@
+"""Pages that are the same for every reader (the home page, tag pages), rendered once per
+change of the data; each reader's own nav is then set into them.
+
+The page cache serves readers without a session; this serves everybody else without
+rendering the list again, which is what makes a logged-in home page cheap."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from .store.db import Database
+
+NAV_MARK = "<!--blog:nav-->"
+
+
+class SharedPages:
+    def __init__(self, db: Database, max_entries: int = 1_000) -> None:
+        self.max_entries = max_entries
+        self.generation = 0
+        self._pages: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        db.on_change.append(self.forget)
+
+    def forget(self) -> None:
+        self.generation += 1
+        self._pages.clear()
+
+    def get(self, key: str) -> tuple[str, str] | None:
+        parts = self._pages.get(key)
+        if parts is not None:
+            self._pages.move_to_end(key)
+        return parts
+
+    def put(self, key: str, generation: int, parts: tuple[str, str]) -> None:
+        """Keeps a page unless the data changed while it was being made."""
+        if generation == self.generation:
+            self._pages[key] = parts
+            if len(self._pages) > self.max_entries:
+                self._pages.popitem(last=False)
+
+
+async def render_shared(
+    request: web.Request, pages: SharedPages, template: str, make_context: Callable[[], Awaitable[dict[str, Any]]]
+) -> web.Response:
+    """The page for this reader: the shared part (rendered now if needed) around their nav."""
+    key = request.path_qs
+    parts = pages.get(key)
+    if parts is None:
+        generation = pages.generation
+        context = {**await make_context(), "shared_page": True}
+        before, _, after = aiohttp_jinja2.render_string(template, request, context).partition(NAV_MARK)
+        parts = (before, after)
+        pages.put(key, generation, parts)
+    nav = aiohttp_jinja2.render_string("nav.html", request, {})
+    return web.Response(text=parts[0] + nav + parts[1], content_type="text/html")
