@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import getpass
 import logging
 import sys
@@ -68,6 +69,8 @@ def _add_data_dir(parser: argparse.ArgumentParser) -> None:
 def _add_serve_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to listen on (BLOG_HOST; default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (BLOG_PORT; default 8080)")
+    parser.add_argument("--workers", type=int, help="processes sharing the port (BLOG_WORKERS; default 1)")
+    parser.add_argument("--as-worker", action="store_true", help=argparse.SUPPRESS)  # started by --workers
     _add_data_dir(parser)
 
 
@@ -78,7 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = Config.from_env(
-            data_dir=args.data_dir, host=getattr(args, "host", None), port=getattr(args, "port", None)
+            data_dir=args.data_dir, host=getattr(args, "host", None), port=getattr(args, "port", None),
+            workers=getattr(args, "workers", None),
         )
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -91,15 +95,47 @@ def main(argv: Sequence[str] | None = None) -> int:
 def serve(args: argparse.Namespace, config: Config) -> int:
     from .app import create_app
 
-    print(f"blog: serving http://{config.host}:{config.port}/ from {config.data_dir.resolve()}", flush=True)
+    if config.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if config.workers > 1 and not args.as_worker:
+        from .workers import run_workers
+
+        return run_workers(_prepare_data(config))
+    if not args.as_worker:
+        print(f"blog: serving http://{config.host}:{config.port}/ from {config.data_dir.resolve()}", flush=True)
+    app = create_app(config)
+    app.on_startup.append(_freeze_startup_objects)
     web.run_app(
-        create_app(config),
+        app,
         host=config.host,
         port=config.port,
         access_log_format=ACCESS_LOG_FORMAT,
         print=None,
+        reuse_port=args.as_worker or None,
     )
     return 0
+
+
+def _prepare_data(config: Config) -> Config:
+    """Before workers start: the database migrated and the secret key made, once, not by N racers."""
+    from .secrets_file import load_or_create
+
+    if not config.secret_key:
+        load_or_create(config.data_dir)
+    _with_store(config, _nothing)
+    return config
+
+
+async def _nothing(store: Store) -> int:
+    return 0
+
+
+async def _freeze_startup_objects(app: web.Application) -> None:
+    """What exists after start-up lives as long as the process: keep it out of every
+    garbage collection, which otherwise walks it all again and again (long pauses)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _with_store(config: Config, work: Callable[[Store], Coroutine[Any, Any, int]]) -> int:

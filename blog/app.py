@@ -27,7 +27,8 @@ from .security import add_security_headers, csrf_protect
 from .store import Store
 from .templating import setup_templates
 from .images import ImageFiles
-from .live.broker import LocalBroker
+from .live.broker import Broker, LocalBroker
+from .live.sqlite_broker import SqliteBroker
 from .live.rooms import Rooms
 from .views import account, auth, comments, editor, history, images, live, posts, social, trash
 
@@ -61,8 +62,9 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(_image_workers)
     app.cleanup_ctx.append(maintenance_job)
     app[IMAGE_FILES] = ImageFiles(config.data_dir / "images")
-    app[BROKER] = LocalBroker()
+    app[BROKER] = _broker(config, store)
     app[ROOMS] = Rooms(app[BROKER])
+    app.cleanup_ctx.append(_live)
     # Sockets close in on_shutdown: clients hear 1001 and the server exits without waiting on them.
     app.on_shutdown.append(_close_live_readers)
     app.on_response_prepare.append(add_security_headers)
@@ -92,6 +94,20 @@ async def _image_workers(app: web.Application) -> AsyncIterator[None]:
     app[IMAGE_EXECUTOR] = executor
     yield
     executor.shutdown(wait=True)
+
+
+def _broker(config: Config, store: Store) -> Broker:
+    """One process needs no go-between; several share live events through their database."""
+    if config.workers > 1:
+        return SqliteBroker(store.live_events, config.database_path.with_name(config.database_path.name + "-events"))
+    return LocalBroker()
+
+
+async def _live(app: web.Application) -> AsyncIterator[None]:
+    """Starts the broker and the rooms once the store is open (they may read from it)."""
+    await app[BROKER].start()
+    await app[ROOMS].start()
+    yield
 
 
 async def _close_live_readers(app: web.Application) -> None:

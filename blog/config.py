@@ -39,6 +39,9 @@ class Config:
     password_workers: int = 2
     max_image_bytes: int = 10 * 1024 * 1024
     api_token_max_age: int = 30 * DAY
+    # Processes serving one port (SO_REUSEPORT); with more than one, live events and
+    # cache invalidation travel between them through the database.
+    workers: int = 1
     # Origins (scheme://host[:port]) whose pages may call /api from a browser; none by default.
     cors_origins: str = ""
 

@@ -23,16 +23,22 @@ def fernet_key(secret: str) -> bytes:
 
 
 def load_or_create(data_dir: Path) -> bytes:
+    """The kept key, or a new one. The new key is written whole to a temporary file and
+    linked into place, so a process starting at the same moment never reads half a key."""
     path = data_dir / SECRET_FILE
     data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return fernet_key(path.read_text().strip())
-    key = Fernet.generate_key()
-    with os.fdopen(fd, "wb") as file:
-        file.write(key + b"\n")
-    return key
+    if not path.exists():
+        temporary = data_dir / f".{SECRET_FILE}.{os.getpid()}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(Fernet.generate_key() + b"\n")
+        try:
+            os.link(temporary, path)  # fails if another process got there first: theirs wins
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return fernet_key(path.read_text().strip())
 
 
 def session_fernet(secret_key: str | None, data_dir: Path) -> Fernet:

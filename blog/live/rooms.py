@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter, defaultdict
+import time
+from collections import defaultdict
 
 from aiohttp import WSCloseCode, web
 
@@ -43,29 +44,46 @@ class Reader:
 
 
 class Rooms:
-    """Readers per post in this process, and presence: how many read, and which users.
+    """Readers per post in this process, and presence: how many read, and which users,
+    added up over every process (each tells the others its own part).
 
     Presence is announced to a room at most every PRESENCE_INTERVAL seconds: when a
     thousand readers arrive at once, each hears a few summaries, not a thousand
     announcements each (which is a million messages). A newcomer hears it at once."""
 
     PRESENCE_INTERVAL = 0.25
+    PART_REFRESH = 30.0  # each process repeats its parts this often ...
+    PART_TTL = 75.0  # ... so a part not heard of for this long belongs to a process that died
 
     def __init__(self, broker: Broker) -> None:
         self.broker = broker
         self._readers: defaultdict[int, set[Reader]] = defaultdict(set)
+        self._others: defaultdict[int, dict[str, tuple[float, int, list[str]]]] = defaultdict(dict)
         self._announcing: dict[int, asyncio.TimerHandle] = {}
+        self._changed_here: set[int] = set()
+        self._refresher: asyncio.Task[None] | None = None
+        broker.on_control(self._heard)
 
     def presence(self, post_id: int) -> dict[str, object]:
+        count, names = self._local_part(post_id)
+        now = time.monotonic()
+        for origin, (heard_at, their_count, their_names) in list(self._others.get(post_id, {}).items()):
+            if now - heard_at > self.PART_TTL:
+                del self._others[post_id][origin]
+                continue
+            count += their_count
+            names = names | set(their_names)
+        return {"kind": "presence", "count": count, "usernames": sorted(names)}
+
+    def _local_part(self, post_id: int) -> tuple[int, set[str]]:
         readers = self._readers.get(post_id, set())
-        names = Counter(reader.username for reader in readers if reader.username)
-        return {"kind": "presence", "count": len(readers), "usernames": sorted(names)}
+        return len(readers), {reader.username for reader in readers if reader.username}
 
     async def join(self, reader: Reader) -> None:
         self._readers[reader.post_id].add(reader)
         self.broker.subscribe(reader.post_id, reader)
         reader.deliver(encode(self.presence(reader.post_id)))
-        self._announce_soon(reader.post_id)
+        self._announce_soon(reader.post_id, changed_here=True)
 
     async def leave(self, reader: Reader) -> None:
         readers = self._readers.get(reader.post_id)
@@ -75,20 +93,58 @@ class Rooms:
         self.broker.unsubscribe(reader.post_id, reader)
         if not readers:
             del self._readers[reader.post_id]
-        self._announce_soon(reader.post_id)
+        self._announce_soon(reader.post_id, changed_here=True)
 
-    def _announce_soon(self, post_id: int) -> None:
+    def _heard(self, event: dict[str, object]) -> None:
+        """Another process's part of a room's presence."""
+        if event.get("type") != "presence":
+            return
+        post_id, origin = int(event["post_id"]), str(event["origin"])  # type: ignore[arg-type]
+        newcomer = origin not in self._others[post_id]
+        self._others[post_id][origin] = (time.monotonic(), int(event["count"]),  # type: ignore[arg-type]
+                                         list(event["usernames"]))  # type: ignore[arg-type]
+        if post_id in self._readers:
+            # A process we had not heard from about this room has not heard our part either.
+            self._announce_soon(post_id, changed_here=newcomer)
+
+    def _announce_soon(self, post_id: int, *, changed_here: bool) -> None:
+        if changed_here:
+            self._changed_here.add(post_id)
         if post_id not in self._announcing:
             loop = asyncio.get_running_loop()
             self._announcing[post_id] = loop.call_later(self.PRESENCE_INTERVAL, self._announce, post_id)
 
     def _announce(self, post_id: int) -> None:
         del self._announcing[post_id]
-        if post_id in self._readers:
-            asyncio.ensure_future(self.broker.publish(post_id, self.presence(post_id)))
+        message = encode(self.presence(post_id))
+        for reader in list(self._readers.get(post_id, ())):
+            reader.deliver(message)
+        if post_id in self._changed_here:
+            self._changed_here.discard(post_id)
+            asyncio.ensure_future(self._tell_others(post_id))
+
+    async def _tell_others(self, post_id: int) -> None:
+        if self.broker.alone:
+            return
+        count, names = self._local_part(post_id)
+        origin = getattr(self.broker, "origin", "")
+        await self.broker.publish_control(
+            {"type": "presence", "origin": origin, "post_id": post_id, "count": count, "usernames": sorted(names)})
+
+    async def start(self) -> None:
+        if not self.broker.alone:
+            self._refresher = asyncio.create_task(self._refresh_parts())
+
+    async def _refresh_parts(self) -> None:
+        while True:
+            await asyncio.sleep(self.PART_REFRESH)
+            for post_id in list(self._readers):
+                await self._tell_others(post_id)
 
     async def close_all(self) -> None:
         """on_shutdown: every client hears 1001 (going away) and reconnects to the next server."""
+        if self._refresher is not None:
+            self._refresher.cancel()
         for handle in self._announcing.values():
             handle.cancel()
         self._announcing.clear()
@@ -97,3 +153,6 @@ class Rooms:
             *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down") for ws in sockets),
             return_exceptions=True,
         )
+        for post_id in list(self._readers):  # tell the others these readers are gone
+            self._readers.pop(post_id, None)
+            await self._tell_others(post_id)

@@ -7,6 +7,7 @@ from pathlib import Path
 from .articles import Articles
 from .comments import Comments
 from .db import Database
+from .live_events import LiveEvents
 from .login_failures import LoginFailures
 from .posts import Posts
 from .revisions import Revisions
@@ -30,6 +31,7 @@ class Store:
         self.tokens = Tokens(self.db.bookkeeping())
         self.articles = Articles(self.db)
         self.seed = Seed(self.db)
+        self.live_events = LiveEvents(self.db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -1,0 +1,108 @@
+"""Live events between the processes of one blog, through the database they share.
+
+Publishing delivers to this process's readers at once and writes the event to the
+live_events table, then marks a shared change stamp (store/changes.py). Every
+process watches the stamp (8 bytes of shared memory, checked every 10 ms) and reads
+the new events only when it moved, so a reader on another process hears a comment
+within a few milliseconds and an idle blog costs no queries. Events are kept a minute.
+
+This is for several processes on one machine. Several machines need a broker on a
+server they all reach (PostgreSQL LISTEN/NOTIFY, Redis pub/sub) behind the same interface."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from ..store.changes import ChangeStamp
+from ..store.live_events import LiveEvents
+from .broker import ControlHandler, LocalBroker, encode
+
+log = logging.getLogger(__name__)
+POLL_INTERVAL = 0.01
+EVENTS_PER_READ = 1000
+PRUNE_INTERVAL = 30.0
+
+
+class SqliteBroker(LocalBroker):
+    def __init__(self, events: LiveEvents, stamp_path: Path) -> None:
+        super().__init__()
+        self.events = events
+        self.stamp_path = stamp_path
+        self.origin = secrets.token_hex(8)
+        self._control_handlers: list[ControlHandler] = []
+        self._stamp: ChangeStamp | None = None
+        self._last_id = 0
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def alone(self) -> bool:
+        return False
+
+    async def start(self) -> None:
+        self._stamp = ChangeStamp(self.stamp_path)
+        self._last_id = await self.events.last_id()
+        self._task = asyncio.create_task(self._watch())
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._stamp is not None:
+            self._stamp.close()
+
+    async def publish(self, post_id: int, event: dict[str, Any]) -> None:
+        message = encode(event)
+        self.deliver(post_id, message)
+        await self._send("post", post_id, message)
+
+    async def publish_control(self, event: dict[str, Any]) -> None:
+        await self._send("control", None, encode(event))
+
+    def on_control(self, handler: ControlHandler) -> None:
+        self._control_handlers.append(handler)
+
+    async def _send(self, channel: str, post_id: int | None, message: str) -> None:
+        await self.events.add(self.origin, channel, post_id, message)
+        assert self._stamp is not None, "broker not started"
+        self._stamp.stamp()
+
+    async def _watch(self) -> None:
+        last_prune = time.monotonic()
+        while True:
+            await asyncio.sleep(POLL_INTERVAL)
+            try:
+                assert self._stamp is not None
+                if self._stamp.changed_elsewhere():
+                    await self._receive()
+                if time.monotonic() - last_prune > PRUNE_INTERVAL:
+                    last_prune = time.monotonic()
+                    await self.events.prune()
+            except Exception:  # a bad moment must not end live updates for good
+                log.exception("reading live events failed")
+
+    async def _receive(self) -> None:
+        while True:
+            events = await self.events.after(self._last_id)
+            self._dispatch(events)
+            if len(events) < EVENTS_PER_READ:
+                return
+
+    def _dispatch(self, events: list[tuple[int, str, str, int | None, str]]) -> None:
+        for event_id, origin, channel, post_id, message in events:
+            self._last_id = event_id
+            if origin == self.origin:
+                continue
+            if channel == "post" and post_id is not None:
+                self.deliver(post_id, message)
+            elif channel == "control":
+                event = json.loads(message)
+                for handler in self._control_handlers:
+                    handler(event)
