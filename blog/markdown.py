@@ -197,7 +197,7 @@ def _truncate(text: str, limit: int) -> str:
         cut = head
     else:
         cut = head.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-–—") + _ELLIPSIS
+    return cut.rstrip(" ,;:-–—.") + _ELLIPSIS
 
 
 def summarize(
