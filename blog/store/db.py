@@ -59,7 +59,22 @@ def latest_version() -> int:
     return migrations()[-1][0]
 
 
-class Database:
+class _Reads:
+    """fetchone and fetchvalue, for anything with a fetchall."""
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        raise NotImplementedError
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchvalue(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+class Database(_Reads):
     def __init__(self, path: Path, readers: int = 2) -> None:
         self.path = path
         self._reader_count = readers
@@ -134,13 +149,6 @@ class Database:
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         return list(await self._reader().execute_fetchall(sql, params))
 
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
-
-    async def fetchvalue(self, sql: str, params: Params = ()) -> Any:
-        row = await self.fetchone(sql, params)
-        return None if row is None else row[0]
 
     # Writes --------------------------------------------------------------
 
@@ -192,7 +200,7 @@ class _Bookkeeping:
         return await self._db.write(sql, params, notify=False)
 
 
-class Transaction:
+class Transaction(_Reads):
     """The writer connection, while a transaction of ours is open on it."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -215,10 +223,3 @@ class Transaction:
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         return list(await self._conn.execute_fetchall(sql, params))
 
-    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
-
-    async def fetchvalue(self, sql: str, params: Params = ()) -> Any:
-        row = await self.fetchone(sql, params)
-        return None if row is None else row[0]
