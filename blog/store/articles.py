@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .db import Database, Row
+from .memo import Remembered
 from .posts import LISTED, TAGS_COLUMN
 
 # The HTML site shows the same lists; a client asking for every tag gets the most used first.
@@ -98,9 +99,20 @@ def _article(row: Row) -> Article:
 class Articles:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Counting and offset paging cost time in proportion to the list; clients ask for
+        # the same pages again and again, so the answers are kept until the next change.
+        self._pages: Remembered[tuple[list[Article], int]] = Remembered(db, max_entries=2_000)
+        self._tags: Remembered[list[str]] = Remembered(db, max_entries=10)
 
     async def page(self, filters: Filters, viewer_id: int | None, limit: int, offset: int) -> tuple[list[Article], int]:
         """One page of public posts, newest first, and how many the whole list holds."""
+        found = await self._pages.get((filters, viewer_id, limit, offset),
+                                      lambda: self._read_page(filters, viewer_id, limit, offset))
+        assert found is not None
+        return found
+
+    async def _read_page(self, filters: Filters, viewer_id: int | None, limit: int,
+                         offset: int) -> tuple[list[Article], int]:
         where, params = _where(filters)
         total = await self.db.fetchvalue(f"SELECT COUNT(*) {FROM} WHERE {where}", params)
         if total <= offset:
@@ -120,6 +132,9 @@ class Articles:
 
     async def tags(self, limit: int = TAGS_SHOWN) -> list[str]:
         """Tags of public posts, the most used first, then the most recently used."""
+        return await self._tags.get(limit, lambda: self._read_tags(limit)) or []
+
+    async def _read_tags(self, limit: int) -> list[str]:
         rows = await self.db.fetchall(
             "SELECT tag FROM post_tags WHERE listed_at IS NOT NULL GROUP BY tag"
             " ORDER BY COUNT(*) DESC, MAX(listed_at) DESC, tag LIMIT ?", (limit,))
