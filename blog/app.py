@@ -21,7 +21,9 @@ from .cookie_storage import RememberingCookieStorage
 from .config import Config
 from .errors import handle_errors
 from .maintenance import maintenance_job
-from .keys import BROKER, CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, PAGE_CACHE, PASSWORDS, ROOMS, SHARED_PAGES, STORE
+from .keys import (BROKER, CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, PAGE_CACHE, PASSWORDS, REQUEST_IDS, ROOMS,
+                   SHARED_PAGES, STORE)
+from .request_ids import RequestIds
 from .shared_pages import SharedPages
 from .page_cache import PageCache, serve_cached_pages
 from .passwords import Passwords
@@ -56,6 +58,7 @@ def create_app(config: Config) -> web.Application:
         client_max_size=config.max_image_bytes + 1024 * 1024,
     )
     app[CONFIG] = config
+    app[REQUEST_IDS] = RequestIds()
     app[PAGE_CACHE] = page_cache
     app[STORE] = store
     app[SHARED_PAGES] = SharedPages(store.db)

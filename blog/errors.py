@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from .api.errors import generic_error, is_api_path
-from .keys import REQUEST_ID
+from .keys import REQUEST_ID, REQUEST_IDS
 from .templating import site_context
 
 log = logging.getLogger(__name__)
@@ -103,7 +102,7 @@ async def error_response(
 
 @web.middleware
 async def handle_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    request[REQUEST_ID] = secrets.token_hex(8)
+    request[REQUEST_ID] = next(request.config_dict[REQUEST_IDS])
     try:
         return await handler(request)
     except web.HTTPException as exc:

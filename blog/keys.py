@@ -12,6 +12,7 @@ from .live.broker import Broker
 from .live.rooms import Rooms
 from .page_cache import PageCache
 from .passwords import Passwords
+from .request_ids import RequestIds
 from .shared_pages import SharedPages
 from .store import Store
 from .store.users import User
@@ -27,6 +28,7 @@ ROOMS = web.AppKey("rooms", Rooms)
 PAGE_CACHE = web.AppKey("page_cache", PageCache)
 SHARED_PAGES = web.AppKey("shared_pages", SharedPages)
 
+REQUEST_IDS = web.AppKey("request_ids", RequestIds)
 REQUEST_ID = web.RequestKey("request_id", str)
 CURRENT_USER = web.RequestKey("current_user", User)
 SESSION_ID = web.RequestKey("session_id", int)

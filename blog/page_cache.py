@@ -28,7 +28,7 @@ class CachedPage:
 
 
 class PageCache:
-    def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
+    def __init__(self, max_bytes: int = 16 * 1024 * 1024) -> None:
         self.max_bytes = max_bytes
         self.generation = 0
         self._pages: OrderedDict[str, CachedPage] = OrderedDict()

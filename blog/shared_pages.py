@@ -19,23 +19,36 @@ NAV_MARK = "<!--blog:nav-->"
 
 
 class SharedPages:
-    def __init__(self, db: Database, max_entries: int = 1_000) -> None:
+    def __init__(self, db: Database, max_entries: int = 300) -> None:
         self.max_entries = max_entries
         self.generation = 0
-        self._pages: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self._pages: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+        # A reader's nav depends only on who they are and their CSRF token: made once each.
+        self._navs: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
         db.on_change.append(self.forget)
 
     def forget(self) -> None:
         self.generation += 1
         self._pages.clear()
 
-    def get(self, key: str) -> tuple[str, str] | None:
+    def nav(self, request: web.Request, who: tuple[object, ...] | None) -> bytes:
+        nav = self._navs.get(who) if who is not None else None
+        if nav is None:
+            nav = aiohttp_jinja2.render_string("nav.html", request, {}).encode()
+            if who is None:
+                return nav
+            self._navs[who] = nav
+            if len(self._navs) > self.max_entries:
+                self._navs.popitem(last=False)
+        return nav
+
+    def get(self, key: str) -> tuple[bytes, bytes] | None:
         parts = self._pages.get(key)
         if parts is not None:
             self._pages.move_to_end(key)
         return parts
 
-    def put(self, key: str, generation: int, parts: tuple[str, str]) -> None:
+    def put(self, key: str, generation: int, parts: tuple[bytes, bytes]) -> None:
         """Keeps a page unless the data changed while it was being made."""
         if generation == self.generation:
             self._pages[key] = parts
@@ -44,16 +57,19 @@ class SharedPages:
 
 
 async def render_shared(
-    request: web.Request, pages: SharedPages, template: str, make_context: Callable[[], Awaitable[dict[str, Any]]]
+    request: web.Request, pages: SharedPages, template: str, make_context: Callable[[], Awaitable[dict[str, Any]]],
+    who: tuple[object, ...] | None,
 ) -> web.Response:
-    """The page for this reader: the shared part (rendered now if needed) around their nav."""
+    """The page for this reader: the shared part (rendered now if needed) around their nav.
+
+    `who` is everything the reader's nav shows (None: make it afresh, keep nothing)."""
     key = request.path_qs
     parts = pages.get(key)
     if parts is None:
         generation = pages.generation
         context = {**await make_context(), "shared_page": True}
         before, _, after = aiohttp_jinja2.render_string(template, request, context).partition(NAV_MARK)
-        parts = (before, after)
+        parts = (before.encode(), after.encode())
         pages.put(key, generation, parts)
-    nav = aiohttp_jinja2.render_string("nav.html", request, {})
-    return web.Response(text=parts[0] + nav + parts[1], content_type="text/html")
+    nav = pages.nav(request, who)
+    return web.Response(body=b"".join((parts[0], nav, parts[1])), content_type="text/html", charset="utf-8")

@@ -43,7 +43,7 @@ class Urls:
     static file's versioned URL reads and hashes the file on every call. URLs are a pure
     function of the route and its parts, and the router is frozen once the app runs."""
 
-    MAX_REMEMBERED = 50_000
+    MAX_REMEMBERED = 20_000
 
     def __init__(self, router: web.UrlDispatcher) -> None:
         self.router = router

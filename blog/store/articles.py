@@ -101,7 +101,7 @@ class Articles:
         self.db = db
         # Counting and offset paging cost time in proportion to the list; clients ask for
         # the same pages again and again, so the answers are kept until the next change.
-        self._pages: Remembered[tuple[list[Article], int]] = Remembered(db, max_entries=2_000)
+        self._pages: Remembered[tuple[list[Article], int]] = Remembered(db, max_entries=500)
         self._tags: Remembered[list[str]] = Remembered(db, max_entries=10)
 
     async def page(self, filters: Filters, viewer_id: int | None, limit: int, offset: int) -> tuple[list[Article], int]:

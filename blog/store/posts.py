@@ -153,7 +153,7 @@ class Posts:
     def __init__(self, db: Database) -> None:
         self.db = db
         # Every reader of the same page of a list, logged in or not, shares one query.
-        self._pages: Remembered[Page] = Remembered(db, max_entries=2_000)
+        self._pages: Remembered[Page] = Remembered(db, max_entries=500)
 
     # Reading ----------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 
 from .. import clock
@@ -34,8 +35,8 @@ class ActiveSession:
 class _LiveSession:
     session_id: int
     user: User
-    expires_at: str
-    last_seen_at: str
+    expires: float  # seconds since the epoch, so a request compares numbers, not formats dates
+    last_seen: float
 
 
 class Sessions:
@@ -63,13 +64,13 @@ class Sessions:
         """The live session behind a cookie token, and its user; None once ended or expired."""
         hashed = token_hash(token)
         live = await self._live.get(hashed, lambda: self._read(hashed))
-        now = clock.now_iso()
-        if live is None or live.expires_at <= now:
+        now = time.time()
+        if live is None or live.expires <= now:
             return None
-        if live.last_seen_at < clock.ago(LAST_SEEN_RESOLUTION):
-            live.last_seen_at = now
-            await self.db.write("UPDATE sessions SET last_seen_at = ? WHERE id = ?", (now, live.session_id),
-                                notify=False)
+        if live.last_seen < now - LAST_SEEN_RESOLUTION:
+            live.last_seen = now
+            await self.db.write("UPDATE sessions SET last_seen_at = ? WHERE id = ?",
+                                (clock.now_iso(), live.session_id), notify=False)
         return live.session_id, live.user
 
     async def _read(self, hashed: str) -> _LiveSession | None:
@@ -80,7 +81,8 @@ class Sessions:
         )
         if row is None:
             return None
-        return _LiveSession(row["session_id"], User.from_row(row), row["expires_at"], row["last_seen_at"])
+        return _LiveSession(row["session_id"], User.from_row(row), clock.parse(row["expires_at"]).timestamp(),
+                            clock.parse(row["last_seen_at"]).timestamp())
 
     async def of_user(self, user_id: int) -> list[ActiveSession]:
         rows = await self.db.fetchall(

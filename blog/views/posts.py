@@ -6,10 +6,12 @@ from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
+from aiohttp_session import get_session
 
 from ..auth import current_user
 from ..comments import can_delete_comment, can_moderate
-from ..keys import SHARED_PAGES, STORE
+from ..keys import CONFIG, SHARED_PAGES, STORE
+from ..security import CSRF_SESSION_KEY
 from ..shared_pages import render_shared
 from ..permissions import can_edit, can_view
 from ..post_form import normalise_tag
@@ -55,9 +57,19 @@ async def list_page(request: web.Request, heading: str | None, empty: str, **fil
     return {"page": await _page(request, **filters), "heading": heading, "empty": empty, "drafts": []}
 
 
+async def nav_identity(request: web.Request) -> tuple[object, ...] | None:
+    """Everything the nav shows that differs between readers (see shared_pages)."""
+    user = current_user(request)
+    if user is None:
+        return ("anonymous", request.config_dict[CONFIG].registration_open)
+    token = (await get_session(request)).get(CSRF_SESSION_KEY)
+    return (user.id, user.username, token) if token else None
+
+
 async def index(request: web.Request) -> web.Response:
     return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html",
-                               lambda: list_page(request, None, "There are no posts here yet."))
+                               lambda: list_page(request, None, "There are no posts here yet."),
+                               await nav_identity(request))
 
 
 async def by_tag(request: web.Request) -> web.Response:
@@ -65,7 +77,8 @@ async def by_tag(request: web.Request) -> web.Response:
     if normalise_tag(tag) != tag and normalise_tag(tag):
         raise web.HTTPMovedPermanently(location=str(request.app.router["tag"].url_for(tag=normalise_tag(tag))))
     return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html",
-                               lambda: list_page(request, f"Posts tagged “{tag}”", "No posts have this tag yet.", tag=tag))
+                               lambda: list_page(request, f"Posts tagged “{tag}”", "No posts have this tag yet.", tag=tag),
+                               await nav_identity(request))
 
 
 @aiohttp_jinja2.template("posts/list.html")
