@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from .config import Config, ConfigError
+from .memory import tune_allocator
 from .store import Store
 from .store.users import ROLES, EmailTaken, UsernameTaken
 
@@ -104,6 +105,7 @@ def serve(args: argparse.Namespace, config: Config) -> int:
         return run_workers(_prepare_data(config))
     if not args.as_worker:
         print(f"blog: serving http://{config.host}:{config.port}/ from {config.data_dir.resolve()}", flush=True)
+    tune_allocator()
     app = create_app(config)
     app.on_startup.append(_freeze_startup_objects)
     web.run_app(

@@ -9,6 +9,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from .memory import give_back_free_memory
+
 MIN_LENGTH = 8
 # argon2 would happily hash a megabyte; nobody's password is that long.
 MAX_LENGTH = 1024
@@ -50,7 +52,7 @@ class Passwords:
         return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
 
     async def hash(self, password: str) -> str:
-        return await self._run(_HASHER.hash, password)
+        return await self._run(_hash_and_give_back, password)
 
     async def verify(self, stored_hash: str | None, password: str) -> bool:
         """True when the password matches; a missing account still costs one verification."""
@@ -61,6 +63,13 @@ class Passwords:
         return _HASHER.check_needs_rehash(stored_hash)
 
 
+def _hash_and_give_back(password: str) -> str:
+    try:
+        return _HASHER.hash(password)
+    finally:
+        give_back_free_memory()  # argon2's 19 MiB buffer, which glibc would otherwise keep
+
+
 def _verify(stored_hash: str, password: str) -> bool:
     if len(password) > MAX_LENGTH:  # could never have been set; refuse without hashing a megabyte
         return False
@@ -68,3 +77,5 @@ def _verify(stored_hash: str, password: str) -> bool:
         return _HASHER.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+    finally:
+        give_back_free_memory()
