@@ -8,6 +8,7 @@ for somebody else."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -33,6 +34,9 @@ class PageCache:
         self.generation = 0
         self._pages: OrderedDict[str, CachedPage] = OrderedDict()
         self._size = 0
+        # Pages being made: after a write, the readers who arrive together wait for one
+        # render instead of each making the same page.
+        self.rendering: dict[str, asyncio.Future[CachedPage | None]] = {}
 
     def invalidate(self) -> None:
         self.generation += 1
@@ -106,11 +110,29 @@ async def _through_cache(cache: PageCache, request: web.Request, handler: Handle
     page = cache.get(key)
     if page is not None:
         return _send(request, page)
+    rendering = cache.rendering.get(key)
+    if rendering is not None:  # someone is making this page right now: wait for theirs
+        page = await asyncio.shield(rendering)
+        return _send(request, page) if page is not None else await handler(request)
+    cache.rendering[key] = asyncio.get_running_loop().create_future()
+    page = None
+    try:
+        response = await _render(cache, key, request, handler)
+        page = response if isinstance(response, CachedPage) else None
+        return _send(request, response) if isinstance(response, CachedPage) else response
+    finally:
+        future = cache.rendering.pop(key)
+        future.set_result(page)  # waiters that get None make the page themselves
+
+
+async def _render(cache: PageCache, key: str, request: web.Request,
+                  handler: Handler) -> web.StreamResponse | CachedPage:
+    """The handler's response, kept (and returned as a CachedPage) when anybody may have it."""
     generation = cache.generation
     response = await handler(request)
     if _cacheable(response):
         assert isinstance(response, web.Response)
         page = cache.put(key, generation, response)
         if page is not None:
-            return _send(request, page)
+            return page
     return response

@@ -110,3 +110,27 @@ async def test_a_role_change_applies_to_a_remembered_session(client, other_brows
     assert "author since" in await (await writer.get("/account")).text()
     await client.app[STORE].users.set_role("writer", "editor")
     assert "editor since" in await (await writer.get("/account")).text()
+
+
+async def test_readers_arriving_together_share_one_render(client, other_browser, monkeypatch):
+    import asyncio
+
+    from blog.views import posts as post_views
+
+    await register(client, "alice")
+    await publish(client, "Busy page")
+    renders = 0
+    real_list_page = post_views.list_page
+
+    async def counting_list_page(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal renders
+        renders += 1
+        await asyncio.sleep(0.05)  # a render that takes a while, so the readers overlap
+        return await real_list_page(*args, **kwargs)
+
+    monkeypatch.setattr(post_views, "list_page", counting_list_page)
+    readers = [other_browser() for _ in range(8)]
+    pages = await asyncio.gather(*(reader.get("/?fresh=1") for reader in readers))
+    texts = [await page.text() for page in pages]
+    assert all("Busy page" in text for text in texts)
+    assert renders == 1
