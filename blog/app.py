@@ -9,31 +9,29 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 from aiohttp_session import session_middleware
 
 from . import secrets_file
 from .api.app import create_api
 from .auth import check_login
-from .cookie_storage import RememberingCookieStorage
 from .config import Config
+from .cookie_storage import RememberingCookieStorage
 from .errors import handle_errors
-from .maintenance import maintenance_job
+from .images import ImageFiles
 from .keys import (BROKER, CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, PAGE_CACHE, PASSWORDS, REQUEST_IDS, ROOMS,
                    SHARED_PAGES, STORE)
-from .request_ids import RequestIds
-from .shared_pages import SharedPages
+from .live.broker import Broker, LocalBroker
+from .live.rooms import Rooms
+from .live.sqlite_broker import SqliteBroker
+from .maintenance import maintenance_job
 from .page_cache import PageCache, serve_cached_pages
 from .passwords import Passwords
+from .request_ids import RequestIds
 from .security import add_security_headers, csrf_protect
+from .shared_pages import SharedPages
 from .store import Store
 from .templating import setup_templates
-from .images import ImageFiles
-from .live.broker import Broker, LocalBroker
-from .live.sqlite_broker import SqliteBroker
-from .live.rooms import Rooms
 from .views import account, auth, comments, editor, history, images, live, posts, social, trash
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from .images import ImageFiles, ImageRejected, process_image
+from .images import ImageFiles, process_image
 from .keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, STORE
 
 log = logging.getLogger(__name__)
@@ -45,5 +45,3 @@ async def release_images(request: web.Request, names: list[str]) -> None:
         if not await store.posts.image_in_use(name):
             files.delete(name)
 
-
-__all__ = ["ImageRejected", "release_images", "save_upload"]

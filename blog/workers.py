@@ -11,7 +11,6 @@ live readers with 1001 and finish their requests."""
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import subprocess
 import sys

@@ -8,7 +8,7 @@ from blog.keys import STORE
 from blog.post_form import validate_post
 from blog.store import Store
 
-from .conftest import csrf_token, login, post_form, register
+from .conftest import csrf_token, post_form, register
 from .test_comments import comment, publish
 
 

@@ -116,4 +116,4 @@ def test_cleanup_removes_only_orphan_images(tmp_path):
     assert spared.returncode == 0 and "removed 0 orphan" in spared.stdout  # too young: maybe an upload in progress
     result = blog("cleanup", "--min-age", "0", data_dir=tmp_path)
     assert result.returncode == 0 and "removed 1 orphan image" in result.stdout
-    assert files.names() == {used}
+    assert files.names() == {used} and orphan not in files.names()

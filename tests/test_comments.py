@@ -6,7 +6,7 @@ import re
 
 from blog.keys import STORE
 
-from .conftest import csrf_token, login, post_form, register
+from .conftest import csrf_token, post_form, register
 
 
 async def publish(client, title: str = "A post to discuss", status: str = "published") -> str:  # type: ignore[no-untyped-def]
@@ -118,18 +118,14 @@ async def test_bystander_gets_403_and_the_comment_stays(client, other_browser):
 
 
 async def test_moderators_and_the_comment_author_can_delete(client, other_browser):
+    post, _, browsers = await roles(client, other_browser)
     for deleter in ("writer", "commenter", "editor1", "admin"):
-        post, comment_id, browsers = await roles(client, other_browser) if deleter == "writer" else (post, *await _another_comment(client, browsers, post))
+        await comment(browsers["commenter"], post, f"For {deleter} to delete")
+        comment_id = comment_ids(await (await client.get(post)).text())[-1]
         who = client if deleter == "admin" else browsers[deleter]
         response = await post_form(who, f"{post}/comments/{comment_id}/delete", {}, form_page=post)
         assert response.status == 303, deleter
         assert comment_id not in comment_ids(await (await client.get(post)).text())
-
-
-async def _another_comment(client, browsers, post):  # type: ignore[no-untyped-def]
-    await comment(browsers["commenter"], post, "Another one")
-    ids = comment_ids(await (await client.get(post)).text())
-    return ids[-1], browsers
 
 
 async def test_deleting_a_comment_of_another_post_is_404(client):
