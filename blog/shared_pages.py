@@ -14,6 +14,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from .store.db import Database
+from .store.memo import Remembered
 
 NAV_MARK = "<!--blog:nav-->"
 
@@ -21,15 +22,10 @@ NAV_MARK = "<!--blog:nav-->"
 class SharedPages:
     def __init__(self, db: Database, max_entries: int = 300) -> None:
         self.max_entries = max_entries
-        self.generation = 0
-        self._pages: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+        # The shared parts (before and after the nav), until the next change.
+        self.pages: Remembered[tuple[bytes, bytes]] = Remembered(db, max_entries)
         # A reader's nav depends only on who they are and their CSRF token: made once each.
         self._navs: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-        db.on_change.append(self.forget)
-
-    def forget(self) -> None:
-        self.generation += 1
-        self._pages.clear()
 
     def nav(self, request: web.Request, who: tuple[object, ...] | None) -> bytes:
         nav = self._navs.get(who) if who is not None else None
@@ -42,19 +38,6 @@ class SharedPages:
                 self._navs.popitem(last=False)
         return nav
 
-    def get(self, key: str) -> tuple[bytes, bytes] | None:
-        parts = self._pages.get(key)
-        if parts is not None:
-            self._pages.move_to_end(key)
-        return parts
-
-    def put(self, key: str, generation: int, parts: tuple[bytes, bytes]) -> None:
-        """Keeps a page unless the data changed while it was being made."""
-        if generation == self.generation:
-            self._pages[key] = parts
-            if len(self._pages) > self.max_entries:
-                self._pages.popitem(last=False)
-
 
 async def render_shared(
     request: web.Request, pages: SharedPages, template: str, make_context: Callable[[], Awaitable[dict[str, Any]]],
@@ -63,13 +46,13 @@ async def render_shared(
     """The page for this reader: the shared part (rendered now if needed) around their nav.
 
     `who` is everything the reader's nav shows (None: make it afresh, keep nothing)."""
-    key = request.path_qs
-    parts = pages.get(key)
-    if parts is None:
-        generation = pages.generation
+
+    async def render() -> tuple[bytes, bytes]:
         context = {**await make_context(), "shared_page": True}
         before, _, after = aiohttp_jinja2.render_string(template, request, context).partition(NAV_MARK)
-        parts = (before.encode(), after.encode())
-        pages.put(key, generation, parts)
+        return before.encode(), after.encode()
+
+    parts = await pages.pages.get(request.path_qs, render)
+    assert parts is not None
     nav = pages.nav(request, who)
     return web.Response(body=b"".join((parts[0], nav, parts[1])), content_type="text/html", charset="utf-8")
