@@ -27,7 +27,6 @@ import resource
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+
+from procfs import cpu_seconds, free_port, memory_kib, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -84,14 +85,6 @@ class Run:
             self.all_received.set()
 
 
-def percentile(sorted_values: list[float], p: float) -> float:
-    """Nearest-rank percentile of an already sorted list."""
-    if not sorted_values:
-        return math.nan
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
 # The server --------------------------------------------------------------------
 
 
@@ -112,39 +105,15 @@ def raise_open_file_limit(readers: int) -> int:
     return soft
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+def rss_kib(pid: int) -> tuple[int | None, int | None]:
+    """VmRSS and VmHWM (peak) of a process in KiB; None where unavailable."""
+    values = memory_kib(pid)
+    return values.get("VmRSS"), values.get("VmHWM")
 
 
 def client_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def rss_kib(pid: int) -> tuple[int | None, int | None]:
-    """VmRSS and VmHWM (peak) of a process in KiB, from /proc; None where unavailable."""
-    values: dict[str, int] = {}
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                key, _, rest = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
-                    values[key] = int(rest.split()[0])
-    except OSError:
-        pass
-    return values.get("VmRSS"), values.get("VmHWM")
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time a process has used so far, from /proc/<pid>/stat."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 class Server:

@@ -37,7 +37,6 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,8 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+
+from procfs import cpu_seconds, free_port, memory_kib, percentile
 from yarl import URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,25 +103,11 @@ def parse_wrk(output: str) -> WrkResult:
     )
 
 
-def percentile(values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(1, math.ceil(p / 100 * len(ordered))) - 1]
-
-
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else math.nan
 
 
 # Processes ------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def server_env() -> dict[str, str]:
@@ -202,20 +189,6 @@ def hello_command(port: int) -> list[str]:
     return [sys.executable, str(BENCH / "hello.py"), "--host", HOST, "--port", str(port)]
 
 
-def memory_kib(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM (peak) in KiB from /proc/<pid>/status."""
-    values: dict[str, int] = {}
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                key, _, rest = line.partition(":")
-                if key in ("VmRSS", "VmHWM"):
-                    values[key] = int(rest.split()[0])
-    except OSError:
-        pass
-    return values
-
-
 def children_of(pid: int) -> list[int]:
     found: list[int] = []
     try:
@@ -225,15 +198,6 @@ def children_of(pid: int) -> list[int]:
     except OSError:
         pass
     return found
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return math.nan
 
 
 # wrk ------------------------------------------------------------------------------------
@@ -840,7 +804,7 @@ async def benchmark(args: argparse.Namespace, report: Report, fleet: Fleet, cach
         trail.append(("logins", memory))
         report.raw["blog_memory_kib"] = memory
         report.raw["blog_memory_trail_kib"] = trail
-        report.raw["blog_cpu_seconds"] = cpu_seconds(blog.pid) - started_cpu
+        report.raw["blog_cpu_seconds"] = (cpu_seconds(blog.pid) or math.nan) - (started_cpu or math.nan)
         rss_mib, rss_mb = memory.get("VmRSS", 0) / 1024, memory.get("VmRSS", 0) * 1024 / 1e6
         report.add(f"Memory of the blog after the run: VmRSS {rss_mib:.1f} MiB = {rss_mb:.1f} MB (peak VmHWM "
                    f"{memory.get('VmHWM', 0) / 1024:.1f} MiB); it used {report.raw['blog_cpu_seconds']:.0f} s of CPU. "
