@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
-
 from procfs import cpu_seconds, free_port, memory_kib, percentile
 
 ROOT = Path(__file__).resolve().parent.parent

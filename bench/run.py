@@ -48,15 +48,15 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-
 from procfs import cpu_seconds, free_port, memory_kib, percentile
 from yarl import URL
+
+from blog.accounts.cookie import SESSION_COOKIE
+from blog.demo.posts import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 HOST = "127.0.0.1"
-DEMO_PASSWORD = "demo password 2026"  # blog/demo.py
-SESSION_COOKIE = "blog_session"
 CSRF_INPUT = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 OLDER_LINK = re.compile(r'<a rel="next" href="([^"]+)"')
 POST_LINK = re.compile(r'href="(/posts/\d+/[^"#?]+)"')

@@ -6,7 +6,7 @@ import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 DAY = 24 * 60 * 60
 
@@ -57,15 +57,15 @@ class Config:
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Config":
         """Defaults, then BLOG_* variables, then explicit overrides (command-line flags)."""
         environ = os.environ if environ is None else environ
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}  # each value parsed to its field's type by _parse
         for field in dataclasses.fields(cls):
             raw = environ.get(f"BLOG_{field.name.upper()}")
             if raw is not None:
                 values[field.name] = _parse(field.name, field.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "data_dir" in values:
-            values["data_dir"] = Path(values["data_dir"])  # type: ignore[arg-type]
-        return cls(**values)  # type: ignore[arg-type]
+            values["data_dir"] = Path(str(values["data_dir"]))
+        return cls(**values)
 
 
 def _parse(name: str, kind: object, raw: str) -> object:

@@ -1,36 +1,41 @@
-"""Every key the app keeps state under, typed (aiohttp's AppKey / RequestKey)."""
+"""Every key the app keeps state under, typed (aiohttp's AppKey / RequestKey).
+
+The types are imported for the type checker only, so that any module of any layer
+can name a key without importing every other layer at run time."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from .config import Config
-from .images import ImageFiles
-from .live.broker import Broker
-from .live.rooms import Rooms
-from .page_cache import PageCache
-from .passwords import Passwords
-from .request_ids import RequestIds
-from .shared_pages import SharedPages
-from .store import Store
-from .store.users import User
+if TYPE_CHECKING:
+    from blog.accounts.passwords import Passwords
+    from blog.config import Config
+    from blog.content.images import ImageFiles
+    from blog.live.broker import Broker
+    from blog.live.rooms import Rooms
+    from blog.store import Store
+    from blog.store.users import User
+    from blog.web.page_cache import PageCache
+    from blog.web.request_ids import RequestIds
+    from blog.web.shared_pages import SharedPages
 
-CONFIG = web.AppKey("config", Config)
-STORE = web.AppKey("store", Store)
-PASSWORDS = web.AppKey("passwords", Passwords)
-IMAGE_FILES = web.AppKey("image_files", ImageFiles)
+CONFIG: web.AppKey[Config] = web.AppKey("config")
+STORE: web.AppKey[Store] = web.AppKey("store")
+PASSWORDS: web.AppKey[Passwords] = web.AppKey("passwords")
+IMAGE_FILES: web.AppKey[ImageFiles] = web.AppKey("image_files")
 # Pillow work runs here, off the event loop, one image at a time per worker.
-IMAGE_EXECUTOR = web.AppKey("image_executor", ThreadPoolExecutor)
-BROKER = web.AppKey("broker", Broker)
-ROOMS = web.AppKey("rooms", Rooms)
-PAGE_CACHE = web.AppKey("page_cache", PageCache)
-SHARED_PAGES = web.AppKey("shared_pages", SharedPages)
-
-REQUEST_IDS = web.AppKey("request_ids", RequestIds)
-REQUEST_ID = web.RequestKey("request_id", str)
-CURRENT_USER = web.RequestKey("current_user", User)
-SESSION_ID = web.RequestKey("session_id", int)
+IMAGE_EXECUTOR: web.AppKey[ThreadPoolExecutor] = web.AppKey("image_executor")
+BROKER: web.AppKey[Broker] = web.AppKey("broker")
+ROOMS: web.AppKey[Rooms] = web.AppKey("rooms")
+PAGE_CACHE: web.AppKey[PageCache] = web.AppKey("page_cache")
+SHARED_PAGES: web.AppKey[SharedPages] = web.AppKey("shared_pages")
+REQUEST_IDS: web.AppKey[RequestIds] = web.AppKey("request_ids")
 # The API's OpenAPI document (blog/api/openapi.json), read once at start-up and served as is.
-API_OPENAPI = web.AppKey("api_openapi", str)
+API_OPENAPI: web.AppKey[str] = web.AppKey("api_openapi")
+
+REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
+CURRENT_USER: web.RequestKey[User] = web.RequestKey("current_user")
+SESSION_ID: web.RequestKey[int] = web.RequestKey("session_id")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from blog.api.validation import is_blank
+from blog.content.post_form import validate_post
 from blog.keys import STORE
-from blog.post_form import validate_post
 
 from .test_api_helpers import api_register, auth, create_article, errors_of
 

@@ -11,13 +11,13 @@ import re
 
 from aiohttp.test_utils import make_mocked_request
 
+from blog.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from blog.api.users import BIO_MAX, IMAGE_MAX, IMAGE_PATTERN, USERNAME_PATTERN
 from blog.api.validation import NOT_BLANK_PATTERN
-from blog.comments import COMMENT_MAX
-from blog.errors import error_response
+from blog.content.comments import COMMENT_MAX
+from blog.content.post_form import BODY_MAX, SUMMARY_MAX, TAGS_MAX, TITLE_MAX
 from blog.keys import STORE
-from blog.passwords import MAX_LENGTH, MIN_LENGTH
-from blog.post_form import BODY_MAX, SUMMARY_MAX, TAGS_MAX, TITLE_MAX
+from blog.web.errors import error_response
 
 from .conftest import register
 from .test_api_helpers import api_register, auth, create_article, errors_of

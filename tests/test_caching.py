@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from blog.content.post_form import validate_post
 from blog.keys import STORE
-from blog.post_form import validate_post
 from blog.store import Store
 
 from .conftest import csrf_token, post_form, register

@@ -95,7 +95,7 @@ def test_serve_answers_and_logs_request_ids(running_server, tmp_path):
 
 
 def test_generated_secret_key_survives_a_restart(tmp_path):
-    from blog.secrets_file import load_or_create
+    from blog.accounts.secret_key import load_or_create
 
     assert load_or_create(tmp_path) == load_or_create(tmp_path)
 
@@ -103,7 +103,7 @@ def test_generated_secret_key_survives_a_restart(tmp_path):
 def test_cleanup_removes_only_orphan_images(tmp_path):
     import sqlite3
 
-    from blog.images import ImageFiles
+    from blog.content.images import ImageFiles
 
     assert blog("init-db", data_dir=tmp_path).returncode == 0
     files = ImageFiles(tmp_path / "images")

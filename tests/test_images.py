@@ -14,13 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image, ImageCms, ImageFile, PngImagePlugin
 
-from blog.images import (
-    CONTENT_TYPES,
-    ImageFiles,
-    ImageRejected,
-    ProcessedImage,
-    process_image,
-)
+from blog.content.images import CONTENT_TYPES, ImageFiles, ImageRejected, ProcessedImage, process_image
 
 HEX = "0123456789abcdef" * 4
 

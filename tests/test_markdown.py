@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blog.markdown import render_markdown, summarize
+from blog.content.markdown import render_markdown, summarize
 
 _EVENT_HANDLER_RE = re.compile(r"<[^>]*\son\w+\s*=", re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]*>")

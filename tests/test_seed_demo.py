@@ -15,8 +15,8 @@ from pathlib import Path
 import argon2
 import pytest
 
-from blog.demo import DEMO_PASSWORD, BlockPool, PostWriter
-from blog.markdown import render_markdown, summarize
+from blog.content.markdown import render_markdown, summarize
+from blog.demo.posts import DEMO_PASSWORD, BlockPool, PostWriter
 
 ISO_FORMAT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..config import Config
-from ..keys import API_OPENAPI, CONFIG
-from . import articles, comments, favorites, profiles, tags, tokens, users
-from .cors import add_cors_headers, answer_preflight
-from .errors import handle_api_errors
+from blog.api import articles, comments, favorites, profiles, tags, tokens, users
+from blog.api.cors import add_cors_headers, answer_preflight
+from blog.api.errors import handle_api_errors
+from blog.config import Config
+from blog.keys import API_OPENAPI, CONFIG
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 

@@ -10,15 +10,25 @@ from typing import Any
 
 from aiohttp import web
 
-from ..keys import STORE
-from ..permissions import can_edit, can_view
-from ..post_form import BODY_MAX, SUMMARY_MAX, TAGS_MAX, TITLE_MAX, parse_tags, validate_post
-from ..store.articles import Filters
-from ..store.posts import Post, PostFields, VersionConflict
-from .auth import Caller, optional_caller, require_caller, viewer_id
-from .errors import ApiError, Errors, forbidden, invalid, json_response, not_found
-from .serializers import article_json
-from .validation import BLANK, Window, is_blank, optional_text, query_text, read_object, too_long, window
+from blog.api.auth import Caller, optional_caller, require_caller, viewer_id
+from blog.api.errors import ApiError, Errors, forbidden, invalid, not_found
+from blog.api.serializers import article_json
+from blog.api.validation import (
+    BLANK,
+    Window,
+    is_blank,
+    optional_text,
+    query_text,
+    read_object,
+    too_long,
+    window,
+)
+from blog.content.permissions import can_edit, can_view
+from blog.content.post_form import BODY_MAX, SUMMARY_MAX, TAGS_MAX, TITLE_MAX, parse_tags, validate_post
+from blog.keys import STORE
+from blog.store.articles import Filters
+from blog.store.posts import Post, PostFields, VersionConflict
+from blog.web.json_errors import json_response
 
 # The article's own fields, their post columns' limits, and the post form's field names.
 TEXT_FIELDS = (("title", TITLE_MAX, "title"), ("description", SUMMARY_MAX, "summary"), ("body", BODY_MAX, "body"))

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from .. import clock
-from ..auth import client_address
-from ..keys import CONFIG, PASSWORDS, STORE
-from ..store.users import User
-from ..views.auth import LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW
-from .errors import ApiError, unauthorized
+from blog.accounts.login import WrongCredentials, authenticate
+from blog.accounts.throttle import TooManyAttempts
+from blog.api.errors import ApiError, unauthorized
+from blog.keys import CONFIG, STORE
+from blog.store.users import User
 
 TOKEN_SCHEMES = frozenset({"token", "bearer"})
 # Ours are 43 characters; anything much longer is not worth hashing.
@@ -68,19 +67,11 @@ async def issue_token(request: web.Request, user: User, how: str) -> str:
 
 
 async def check_password(request: web.Request, login: str, password: str, challenge: str) -> User:
-    """The account when the password is right; counts failures and answers 429 past the limit."""
-    store, passwords, address = request.config_dict[STORE], request.config_dict[PASSWORDS], client_address(request)
-    retry_at = await store.login_failures.blocked_until(login, address, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW)
-    if retry_at is not None:
-        seconds = max(1, int((retry_at - clock.now()).total_seconds()) + 1)
-        raise ApiError(429, {"credentials": [f"were wrong too many times; try again in {seconds} seconds"]},
-                       {"Retry-After": str(seconds)})
-    found = await store.users.credentials(login)
-    if not await passwords.verify(found[1] if found else None, password) or found is None:
-        await store.login_failures.record(login, address)
-        raise unauthorized("credentials", "invalid", challenge)
-    user, stored_hash = found
-    await store.login_failures.clear_account(login)
-    if passwords.needs_rehash(stored_hash):
-        await store.users.set_password_hash(user.id, await passwords.hash(password))
-    return user
+    """The account when the password is right; 401 when not, 429 while guessing is paused."""
+    try:
+        return await authenticate(request, login, password)
+    except TooManyAttempts as exc:
+        raise ApiError(429, {"credentials": [f"were wrong too many times; try again in {exc.seconds} seconds"]},
+                       {"Retry-After": str(exc.seconds)}) from None
+    except WrongCredentials:
+        raise unauthorized("credentials", "invalid", challenge) from None

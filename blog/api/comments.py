@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..comments import COMMENT_MAX, add_comment, can_delete_comment, delete_comment
-from ..keys import STORE
-from ..store.comments import Comment
-from ..store.posts import SQLITE_INTEGER_MAX, Post
-from .articles import load_post
-from .auth import optional_caller, require_caller, viewer_id
-from .errors import Errors, forbidden, invalid, json_response, not_found
-from .serializers import comment_json
-from .validation import BIG_DIGITS, BLANK, INTEGER, is_blank, optional_text, read_object, too_long
+from blog.api.articles import load_post
+from blog.api.auth import optional_caller, require_caller, viewer_id
+from blog.api.errors import Errors, forbidden, invalid, not_found
+from blog.api.serializers import comment_json
+from blog.api.validation import BIG_DIGITS, BLANK, INTEGER, is_blank, optional_text, read_object, too_long
+from blog.content.comments import COMMENT_MAX, add_comment, can_delete_comment, delete_comment
+from blog.keys import STORE
+from blog.store.comments import Comment
+from blog.store.posts import SQLITE_INTEGER_MAX, Post
+from blog.web.json_errors import json_response
 
 
 def root_app(request: web.Request) -> web.Application:

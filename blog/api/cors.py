@@ -6,9 +6,10 @@ page of an allowed origin gains nothing but what its own token allows."""
 from __future__ import annotations
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
-from ..keys import CONFIG
-from .errors import ApiError, Handler
+from blog.api.errors import ApiError
+from blog.keys import CONFIG
 
 ALLOWED_METHODS = "GET, POST, PUT, DELETE"
 ALLOWED_HEADERS = "Authorization, Content-Type"

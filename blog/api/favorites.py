@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..keys import STORE
-from .articles import article_response, load_post
-from .auth import require_caller
+from blog.api.articles import article_response, load_post
+from blog.api.auth import require_caller
+from blog.keys import STORE
 
 
 async def favorite(request: web.Request) -> web.Response:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..keys import STORE
-from ..store.users import User
-from .auth import optional_caller, require_caller, viewer_id
-from .errors import forbidden, json_response, not_found
-from .serializers import user_profile_json
+from blog.api.auth import optional_caller, require_caller, viewer_id
+from blog.api.errors import forbidden, not_found
+from blog.api.serializers import user_profile_json
+from blog.keys import STORE
+from blog.store.users import User
+from blog.web.json_errors import json_response
 
 
 async def _profile_user(request: web.Request) -> User:

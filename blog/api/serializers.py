@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..store.articles import Article
-from ..store.comments import Comment
-from ..store.users import User
+from blog.store.articles import Article
+from blog.store.comments import Comment
+from blog.store.users import User
 
 
 def user_json(user: User, token: str) -> dict[str, Any]:

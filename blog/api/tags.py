@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..keys import STORE
-from .errors import json_response
+from blog.keys import STORE
+from blog.web.json_errors import json_response
 
 
 async def list_tags(request: web.Request) -> web.Response:

@@ -7,9 +7,10 @@ import base64
 
 from aiohttp import hdrs, web
 
-from ..keys import STORE
-from .auth import check_password, issue_token, require_caller
-from .errors import BASIC_CHALLENGE, json_response, unauthorized
+from blog.api.auth import check_password, issue_token, require_caller
+from blog.api.errors import BASIC_CHALLENGE, unauthorized
+from blog.keys import STORE
+from blog.web.json_errors import json_response
 
 
 def _basic_credentials(request: web.Request) -> tuple[str, str]:

@@ -12,15 +12,18 @@ from typing import Any
 from aiohttp import web
 from email_validator import EmailNotValidError, validate_email
 
-from ..keys import CONFIG, PASSWORDS, STORE
-from ..passwords import MAX_LENGTH as PASSWORD_MAX, MIN_LENGTH as PASSWORD_MIN
-from ..store.users import EmailTaken, User, UsernameTaken
-from .auth import check_password, issue_token, require_caller
-from .errors import TOKEN_CHALLENGE, ApiError, Errors, invalid, json_response
-from .serializers import user_json
-from .validation import optional_text, read_object, required_text, too_long
+from blog.accounts import usernames
+from blog.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
+from blog.accounts.passwords import MIN_LENGTH as PASSWORD_MIN
+from blog.api.auth import check_password, issue_token, require_caller
+from blog.api.errors import ApiError, Errors, invalid
+from blog.api.serializers import user_json
+from blog.api.validation import optional_text, read_object, required_text, too_long
+from blog.keys import CONFIG, PASSWORDS, STORE
+from blog.store.users import EmailTaken, User, UsernameTaken
+from blog.web.json_errors import TOKEN_CHALLENGE, json_response
 
-USERNAME_PATTERN = "[A-Za-z0-9_-]{3,30}"  # as on the HTML registration form
+USERNAME_PATTERN = usernames.USERNAME_PATTERN.pattern  # as on the HTML registration form
 USERNAME_RULE = "is invalid (use 3 to 30 letters, digits, '-' or '_')"
 EMAIL_MAX = 254
 BIO_MAX = 1000

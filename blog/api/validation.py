@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .errors import ApiError, Errors, invalid
+from blog.api.errors import ApiError, Errors, invalid
 
 # Larger than any article the store accepts (100,000 characters), even escaped as \uXXXX.
 MAX_BODY_BYTES = 2 * 1024 * 1024

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from aiohttp import WSCloseCode, web
 
-from .broker import Broker, encode
+from blog.live.broker import Broker, encode
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +99,14 @@ class Rooms:
         """Another process's part of a room's presence."""
         if event.get("type") != "presence":
             return
-        post_id, origin = int(event["post_id"]), str(event["origin"])  # type: ignore[arg-type]
+        post_id, origin, count, names = event.get("post_id"), event.get("origin"), event.get("count"), \
+            event.get("usernames")
+        if not (isinstance(post_id, int) and isinstance(origin, str) and isinstance(count, int)
+                and isinstance(names, list)):
+            log.warning("ignoring a malformed presence event from another process")
+            return
         newcomer = origin not in self._others[post_id]
-        self._others[post_id][origin] = (time.monotonic(), int(event["count"]),  # type: ignore[arg-type]
-                                         list(event["usernames"]))  # type: ignore[arg-type]
+        self._others[post_id][origin] = (time.monotonic(), count, [str(name) for name in names])
         if post_id in self._readers:
             # A process we had not heard from about this room has not heard our part either.
             self._announce_soon(post_id, changed_here=newcomer)

@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..store.changes import ChangeStamp
-from ..store.live_events import LiveEvents
-from .broker import ControlHandler, LocalBroker, encode
+from blog.live.broker import ControlHandler, LocalBroker, encode
+from blog.store.changes import ChangeStamp
+from blog.store.live_events import LiveEvents
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL = 0.01

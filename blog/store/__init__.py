@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .articles import Articles
-from .comments import Comments
-from .db import Database
-from .live_events import LiveEvents
-from .login_failures import LoginFailures
-from .posts import Posts
-from .revisions import Revisions
-from .seed import Seed
-from .sessions import Sessions
-from .social import Social
-from .tokens import Tokens
-from .users import Users
+from blog.store.articles import Articles
+from blog.store.comments import Comments
+from blog.store.db import Database
+from blog.store.live_events import LiveEvents
+from blog.store.login_failures import LoginFailures
+from blog.store.posts import Posts
+from blog.store.revisions import Revisions
+from blog.store.seed import Seed
+from blog.store.sessions import Sessions
+from blog.store.social import Social
+from blog.store.tokens import Tokens
+from blog.store.users import Users
 
 
 class Store:
@@ -23,12 +23,12 @@ class Store:
         self.db = Database(path)
         self.users = Users(self.db)
         self.sessions = Sessions(self.db)
-        self.login_failures = LoginFailures(self.db.bookkeeping())
+        self.login_failures = LoginFailures(self.db)
         self.posts = Posts(self.db)
         self.revisions = Revisions(self.db)
         self.comments = Comments(self.db)
         self.social = Social(self.db)
-        self.tokens = Tokens(self.db.bookkeeping())
+        self.tokens = Tokens(self.db)
         self.articles = Articles(self.db)
         self.seed = Seed(self.db)
         self.live_events = LiveEvents(self.db)

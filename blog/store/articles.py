@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .db import Database, Row
-from .memo import Remembered
-from .posts import LISTED, TAGS_COLUMN
+from blog.store.db import Database, Row
+from blog.store.posts import LISTED, TAGS_COLUMN
+from blog.store.remembered import Remembered
 
 # The HTML site shows the same lists; a client asking for every tag gets the most used first.
 TAGS_SHOWN = 500

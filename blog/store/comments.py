@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .. import clock
-from .db import Database
+from blog import clock
+from blog.store.db import Database
 
 COMMENT_SELECT = (
     "SELECT comments.id, comments.post_id, comments.author_id, users.username AS author,"

@@ -20,7 +20,7 @@ from typing import Any
 
 import aiosqlite
 
-from .changes import ChangeStamp
+from blog.store.changes import ChangeStamp
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +87,6 @@ class Database(_Reads):
         self.on_change: list[Callable[[], None]] = []
         self._stamp: ChangeStamp | None = None
 
-    def bookkeeping(self) -> "Database":
-        """The same database for writes no page shows (sessions, tokens, failed logins):
-        they do not call on_change, so a login does not empty the page cache."""
-        return _Bookkeeping(self)  # type: ignore[return-value]
-
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._stamp = ChangeStamp(self.path.with_name(self.path.name + "-changes"))
@@ -117,7 +112,7 @@ class Database(_Reads):
         return conn
 
     async def _migrate(self, conn: aiosqlite.Connection) -> None:
-        version = (await conn.execute_fetchall("PRAGMA user_version"))[0][0]
+        version = list(await conn.execute_fetchall("PRAGMA user_version"))[0][0]
         target = latest_version()
         if version == 0:
             log.info("creating a new database at %s", self.path)
@@ -154,7 +149,11 @@ class Database(_Reads):
 
     @asynccontextmanager
     async def transaction(self, *, notify: bool = True) -> AsyncIterator["Transaction"]:
-        """BEGIN IMMEDIATE on the one writer; commit on success, roll back on any error."""
+        """BEGIN IMMEDIATE on the one writer; commit on success, roll back on any error.
+
+        notify=False is for bookkeeping that no page shows (opening a session, a failed
+        login, a token's last use): the commit does not empty any cache. It is the only
+        way to say so."""
         assert self._writer is not None, "database is not open"
         async with self._write_lock:
             await self._writer.execute("BEGIN IMMEDIATE")
@@ -179,25 +178,10 @@ class Database(_Reads):
             callback()
 
     async def write(self, sql: str, params: Params = (), *, notify: bool = True) -> int:
-        """One statement in its own transaction; returns how many rows it changed."""
+        """One statement in its own transaction; returns how many rows it changed.
+        `notify` as for transaction()."""
         async with self.transaction(notify=notify) as tx:
             return await tx.execute(sql, params)
-
-
-class _Bookkeeping:
-    """A Database whose writes do not call on_change; everything else is the Database's."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._db, name)
-
-    def transaction(self) -> Any:
-        return self._db.transaction(notify=False)
-
-    async def write(self, sql: str, params: Params = ()) -> int:
-        return await self._db.write(sql, params, notify=False)
 
 
 class Transaction(_Reads):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from .db import Database
+from blog.store.db import Database
 
 KEEP_SECONDS = 60
 
@@ -20,13 +20,14 @@ class LiveEvents:
             (origin, channel, post_id, message, time.time()), notify=False)
 
     async def last_id(self) -> int:
-        return await self.db.fetchvalue("SELECT COALESCE(MAX(id), 0) FROM live_events")
+        last: int = await self.db.fetchvalue("SELECT COALESCE(MAX(id), 0) FROM live_events")
+        return last
 
     async def after(self, event_id: int, limit: int = 1000) -> list[tuple[int, str, str, int | None, str]]:
         rows = await self.db.fetchall(
             "SELECT id, origin, channel, post_id, message FROM live_events WHERE id > ? ORDER BY id LIMIT ?",
             (event_id, limit))
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
     async def prune(self) -> int:
         return await self.db.write(

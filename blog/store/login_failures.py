@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .. import clock
-from .db import Database
+from blog import clock
+from blog.store.db import Database
 
 # The failure that reached the limit: the `limit`-th newest inside the window.
 _LIMIT_REACHED_AT = (
@@ -15,12 +15,14 @@ _LIMIT_REACHED_AT = (
 
 
 class LoginFailures:
+    """Bookkeeping no page shows: no write here empties a cache."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def record(self, account: str, address: str) -> None:
         now = clock.now_iso()
-        async with self.db.transaction() as tx:
+        async with self.db.transaction(notify=False) as tx:
             await tx.executemany(
                 "INSERT INTO login_failures (scope, key, failed_at) VALUES (?, ?, ?)",
                 [("account", account.lower(), now), ("address", address, now)],
@@ -41,7 +43,7 @@ class LoginFailures:
     async def clear_account(self, account: str) -> None:
         await self.db.write(
             "DELETE FROM login_failures WHERE scope = 'account' AND key = ?", (account.lower(),)
-        )
+        , notify=False)
 
     async def purge_older_than(self, window: int) -> int:
-        return await self.db.write("DELETE FROM login_failures WHERE failed_at <= ?", (clock.ago(window),))
+        return await self.db.write("DELETE FROM login_failures WHERE failed_at <= ?", (clock.ago(window),), notify=False)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from slugify import slugify
 
-from .. import clock
-from .db import Database, Row, Transaction
-from .memo import Remembered
+from blog import clock
+from blog.store.db import Database, Row, Transaction
+from blog.store.remembered import Remembered
 
 PAGE_SIZE = 10
 SQLITE_INTEGER_MAX = 2**63 - 1
@@ -181,6 +181,7 @@ class Posts:
 
         `before` pages towards older posts, `after` towards newer ones; the cost of a
         page does not depend on how deep it is."""
+        params: list[object]
         if tag is not None:
             source = "FROM post_tags JOIN posts ON posts.id = post_tags.post_id" \
                      " JOIN users AS authors ON authors.id = posts.author_id"

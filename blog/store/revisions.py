@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .db import Database
+from blog.store.db import Database
 
 SQLITE_INTEGER_MAX = 2**63 - 1
 

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import NamedTuple
 
-from .db import Database, Transaction
+from blog.store.db import Database, Transaction
 
 
 class DemoPost(NamedTuple):

@@ -8,10 +8,10 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from .. import clock
-from .db import Database
-from .memo import Remembered
-from .users import USER_COLUMNS, User
+from blog import clock
+from blog.store.db import Database
+from blog.store.remembered import Remembered
+from blog.store.users import USER_COLUMNS, User
 
 # Refreshing last_seen_at on every request would turn every read into a write.
 LAST_SEEN_RESOLUTION = 5 * 60

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .. import clock
-from .db import Database
+from blog import clock
+from blog.store.db import Database
 
 
 class Social:
@@ -36,7 +36,8 @@ class Social:
         return {row[0] for row in rows}
 
     async def follower_count(self, user_id: int) -> int:
-        return await self.db.fetchvalue("SELECT COUNT(*) FROM follows WHERE followed_id = ?", (user_id,))
+        count: int = await self.db.fetchvalue("SELECT COUNT(*) FROM follows WHERE followed_id = ?", (user_id,))
+        return count
 
     async def favorite(self, user_id: int, post_id: int) -> None:
         await self.db.write(

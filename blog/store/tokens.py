@@ -6,9 +6,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from .. import clock
-from .db import Database
-from .users import USER_COLUMNS, User
+from blog import clock
+from blog.store.db import Database
+from blog.store.users import USER_COLUMNS, User
 
 TOKEN_BYTES = 32
 # Refreshing last_used_at on every API call would turn every read into a write.
@@ -29,6 +29,8 @@ class ApiToken:
 
 
 class Tokens:
+    """Issuing, using and revoking a token changes no page: no write here empties a cache."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -36,7 +38,7 @@ class Tokens:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         await self.db.write(
             "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at, label) VALUES (?, ?, ?, ?, ?)",
-            (token_hash(token), user_id, clock.now_iso(), clock.later(lifetime), label[:100]))
+            (token_hash(token), user_id, clock.now_iso(), clock.later(lifetime), label[:100]), notify=False)
         return token
 
     async def resolve(self, token: str) -> User | None:
@@ -49,22 +51,22 @@ class Tokens:
         if row is None:
             return None
         if (row["last_used_at"] or "") < clock.ago(LAST_USED_RESOLUTION):
-            await self.db.write("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (clock.now_iso(), row["token_id"]))
+            await self.db.write("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (clock.now_iso(), row["token_id"]), notify=False)
         return User.from_row(row)
 
     async def revoke(self, token: str) -> bool:
-        return await self.db.write("DELETE FROM api_tokens WHERE token_hash = ?", (token_hash(token),)) > 0
+        return await self.db.write("DELETE FROM api_tokens WHERE token_hash = ?", (token_hash(token),), notify=False) > 0
 
     async def revoke_by_id(self, user_id: int, token_id: int) -> bool:
-        return await self.db.write("DELETE FROM api_tokens WHERE id = ? AND user_id = ?", (token_id, user_id)) > 0
+        return await self.db.write("DELETE FROM api_tokens WHERE id = ? AND user_id = ?", (token_id, user_id), notify=False) > 0
 
     async def revoke_all(self, user_id: int) -> int:
-        return await self.db.write("DELETE FROM api_tokens WHERE user_id = ?", (user_id,))
+        return await self.db.write("DELETE FROM api_tokens WHERE user_id = ?", (user_id,), notify=False)
 
     async def revoke_others(self, user_id: int, keep_token: str) -> int:
         """Revokes every token of the user but the one presented (after a password change through the API)."""
         return await self.db.write(
-            "DELETE FROM api_tokens WHERE user_id = ? AND token_hash != ?", (user_id, token_hash(keep_token)))
+            "DELETE FROM api_tokens WHERE user_id = ? AND token_hash != ?", (user_id, token_hash(keep_token)), notify=False)
 
     async def of_user(self, user_id: int) -> list[ApiToken]:
         rows = await self.db.fetchall(

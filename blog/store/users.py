@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from .. import clock
-from .db import Database, Row
+from blog import clock
+from blog.store.db import Database, Row, Transaction
 
 ROLES = ("admin", "editor", "author")
 
@@ -69,7 +69,7 @@ class Users:
         return User(user_id, username, email, role, created_at)
 
     @staticmethod
-    async def _check_unique(tx, username: str, email: str) -> None:  # type: ignore[no-untyped-def]
+    async def _check_unique(tx: Transaction, username: str, email: str) -> None:
         if await tx.fetchvalue("SELECT 1 FROM users WHERE username = ? COLLATE NOCASE", (username,)):
             raise UsernameTaken(username)
         if await tx.fetchvalue("SELECT 1 FROM users WHERE email = ? COLLATE NOCASE", (email,)):
@@ -106,7 +106,8 @@ class Users:
         return None if row is None else (User.from_row(row), row["password_hash"])
 
     async def password_hash(self, user_id: int) -> str | None:
-        return await self.db.fetchvalue("SELECT password_hash FROM users WHERE id = ?", (user_id,))
+        value: str | None = await self.db.fetchvalue("SELECT password_hash FROM users WHERE id = ?", (user_id,))
+        return value
 
     async def set_password_hash(self, user_id: int, password_hash: str) -> None:
         await self.db.write("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))

@@ -7,10 +7,10 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from ..auth import current_user, require_login
-from ..forms import FieldErrors, text_fields
-from ..keys import PASSWORDS, SESSION_ID, STORE
-from ..passwords import password_problem
+from blog.accounts.current import current_user, require_login
+from blog.accounts.passwords import password_problem
+from blog.keys import PASSWORDS, SESSION_ID, STORE
+from blog.web.forms import FieldErrors, text_fields
 
 
 async def _page(request: web.Request, errors: FieldErrors | None = None, notice: str = "", status: int = 200) -> web.Response:

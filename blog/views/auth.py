@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 from email_validator import EmailNotValidError, validate_email
 
-from .. import clock
-from ..auth import client_address, current_user, log_in, log_out, safe_next
-from ..forms import FieldErrors, text_fields
-from ..keys import CONFIG, PASSWORDS, STORE
-from ..passwords import password_problem
-from ..store.users import EmailTaken, User, UsernameTaken
-
-USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{3,30}")
-LOGIN_FAILURE_LIMIT = 10
-LOGIN_FAILURE_WINDOW = 5 * 60
+from blog.accounts.current import current_user
+from blog.accounts.login import WrongCredentials, authenticate, log_in, log_out, safe_next
+from blog.accounts.passwords import password_problem
+from blog.accounts.throttle import TooManyAttempts
+from blog.accounts.usernames import USERNAME_PATTERN, USERNAME_RULE
+from blog.keys import CONFIG, PASSWORDS, STORE
+from blog.store.users import EmailTaken, User, UsernameTaken
+from blog.web.forms import FieldErrors, text_fields
 
 
 def _render(template: str, request: web.Request, context: dict[str, Any], status: int = 200) -> web.Response:
@@ -32,7 +29,7 @@ def validate_registration(fields: dict[str, str]) -> tuple[dict[str, str], Field
     errors: FieldErrors = {}
     username, password = fields["username"], fields["password"]
     if not USERNAME_PATTERN.fullmatch(username):
-        errors["username"] = "Use 3 to 30 letters, digits, '-' or '_'."
+        errors["username"] = USERNAME_RULE
     email = fields["email"]
     if not email:
         errors["email"] = "Enter your email address."
@@ -105,46 +102,25 @@ async def login_form(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     fields = await text_fields(request, "username", "password", "next", strip=("username",))
     login_name, target = fields["username"], safe_next(fields["next"])
-    store, address = request.config_dict[STORE], client_address(request)
     context = {"login": login_name, "next": safe_next(fields["next"], ""), "error": None}
-
-    retry_at = await store.login_failures.blocked_until(
-        login_name, address, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW
-    )
-    if retry_at is not None:
-        return _too_many_attempts(request, context, retry_at)
-
-    user = await _check_credentials(request, login_name, fields["password"])
-    if user is None:
-        await store.login_failures.record(login_name, address)
+    try:
+        user = await authenticate(request, login_name, fields["password"])
+    except TooManyAttempts as exc:
+        return _too_many_attempts(request, context, exc)
+    except WrongCredentials:
         context["error"] = "The username or password is not right."
         return _render("auth/login.html", request, context, status=400)
-
-    await store.login_failures.clear_account(login_name)
     await log_in(request, user)
     raise web.HTTPSeeOther(location=target)
 
 
-async def _check_credentials(request: web.Request, login_name: str, password: str) -> User | None:
-    store, passwords = request.config_dict[STORE], request.config_dict[PASSWORDS]
-    found = await store.users.credentials(login_name) if login_name else None
-    stored_hash = found[1] if found else None
-    if not await passwords.verify(stored_hash, password) or found is None:
-        return None
-    user, stored_hash = found
-    if passwords.needs_rehash(stored_hash):
-        await store.users.set_password_hash(user.id, await passwords.hash(password))
-    return user
-
-
-def _too_many_attempts(request: web.Request, context: dict[str, Any], retry_at) -> web.Response:  # type: ignore[no-untyped-def]
-    seconds = max(1, int((retry_at - clock.now()).total_seconds()) + 1)
+def _too_many_attempts(request: web.Request, context: dict[str, Any], refusal: TooManyAttempts) -> web.Response:
     context["error"] = (
-        f"Too many failed attempts. Try again in {-(-seconds // 60)} minute(s), "
-        f"after {retry_at.strftime('%H:%M UTC')}."
+        f"Too many failed attempts. Try again in {-(-refusal.seconds // 60)} minute(s), "
+        f"after {refusal.retry_at.strftime('%H:%M UTC')}."
     )
     response = _render("auth/login.html", request, context, status=429)
-    response.headers["Retry-After"] = str(seconds)
+    response.headers["Retry-After"] = str(refusal.seconds)
     return response
 
 

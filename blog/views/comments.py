@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..auth import current_user, require_login
-from ..comments import add_comment, can_delete_comment, comment_problem, delete_comment
-from ..forms import text_fields
-from ..keys import STORE
-from .posts import load_post, post_url, render_post_page
+from blog.accounts.current import current_user, require_login
+from blog.content.comments import add_comment, can_delete_comment, comment_problem, delete_comment
+from blog.keys import STORE
+from blog.views.posts import load_post, post_url, render_post_page
+from blog.web.forms import text_fields
 
 
 @require_login

@@ -7,16 +7,16 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from ..auth import current_user, require_login
-from ..forms import FieldErrors, text_fields
-from ..images import ImageRejected
-from ..keys import STORE
-from ..permissions import can_edit
-from ..markdown import render_markdown
-from ..post_form import BODY_MAX, validate_post
-from ..store.posts import Post, VersionConflict
-from ..uploads import release_images, save_upload
-from .posts import load_post, post_url
+from blog.accounts.current import current_user, require_login
+from blog.content.images import ImageRejected
+from blog.content.markdown import render_markdown
+from blog.content.permissions import can_edit
+from blog.content.post_form import BODY_MAX, validate_post
+from blog.content.uploads import release_images, save_upload
+from blog.keys import STORE
+from blog.store.posts import Post, VersionConflict
+from blog.views.posts import load_post, post_url
+from blog.web.forms import FieldErrors, text_fields
 
 FIELDS = ("title", "body", "summary", "tags", "status")
 EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "published"}
@@ -24,7 +24,7 @@ EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "pub
 
 def _form_page(request: web.Request, context: dict[str, Any], status: int = 200,
                template: str = "posts/form.html") -> web.Response:
-    defaults = {"post": None, "errors": {}, "version": None}
+    defaults: dict[str, Any] = {"post": None, "errors": {}, "version": None}
     return aiohttp_jinja2.render_template(template, request, {**defaults, **context}, status=status)
 
 

@@ -8,13 +8,13 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from ..auth import current_user, require_login
-from ..keys import STORE
-from ..permissions import can_edit
-from ..post_form import validate_post
-from ..store.posts import Post, VersionConflict
-from ..store.revisions import Revision
-from .posts import load_post, post_url
+from blog.accounts.current import current_user, require_login
+from blog.content.permissions import can_edit
+from blog.content.post_form import validate_post
+from blog.keys import STORE
+from blog.store.posts import Post, VersionConflict
+from blog.store.revisions import Revision
+from blog.views.posts import load_post, post_url
 
 
 async def _post_for_history(request: web.Request, suffix: str) -> Post:

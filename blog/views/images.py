@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..images import CONTENT_TYPES
-from ..keys import IMAGE_FILES
+from blog.content.images import CONTENT_TYPES
+from blog.keys import IMAGE_FILES
+from blog.web.paths import IMAGES_PREFIX
 
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 
@@ -25,4 +26,4 @@ async def image(request: web.Request) -> web.StreamResponse:
 
 
 def setup_routes(app: web.Application) -> None:
-    app.router.add_get("/images/{name}", image, name="image")
+    app.router.add_get(IMAGES_PREFIX + "/{name}", image, name="image")

@@ -12,12 +12,12 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from ..auth import current_user
-from ..keys import ROOMS, STORE
-from ..live.broker import encode
-from ..live.rooms import Reader
-from ..security import is_foreign_origin
-from .posts import load_post
+from blog.accounts.current import current_user
+from blog.keys import ROOMS, STORE
+from blog.live.broker import encode
+from blog.live.rooms import Reader
+from blog.views.posts import load_post
+from blog.web.csrf import is_foreign_origin
 
 MAX_MESSAGE_BYTES = 4096
 HEARTBEAT_SECONDS = 20.0

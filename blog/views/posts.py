@@ -8,14 +8,14 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from ..auth import current_user
-from ..comments import can_delete_comment, can_moderate
-from ..keys import CONFIG, SHARED_PAGES, STORE
-from ..security import CSRF_SESSION_KEY
-from ..shared_pages import render_shared
-from ..permissions import can_edit, can_view
-from ..post_form import normalise_tag
-from ..store.posts import Page, Post
+from blog.accounts.current import current_user
+from blog.content.comments import can_delete_comment, can_moderate
+from blog.content.permissions import can_edit, can_view
+from blog.content.post_form import normalise_tag
+from blog.keys import CONFIG, SHARED_PAGES, STORE
+from blog.store.posts import Page, Post
+from blog.web.csrf import CSRF_SESSION_KEY
+from blog.web.shared_pages import render_shared
 
 
 def post_url(request: web.Request, post: Post, suffix: str = "") -> str:

@@ -7,10 +7,11 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from ..auth import current_user, require_login
-from ..keys import STORE
-from ..store.users import User
-from .posts import list_page, load_post, post_url
+from blog.accounts.current import current_user, require_login
+from blog.keys import STORE
+from blog.store.posts import Post
+from blog.store.users import User
+from blog.views.posts import list_page, load_post, post_url
 
 
 def _me(request: web.Request) -> User:
@@ -46,7 +47,7 @@ async def unfollow(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(location=_author_url(request, author))
 
 
-async def _public_post_for(request: web.Request):  # type: ignore[no-untyped-def]
+async def _public_post_for(request: web.Request) -> Post:
     post = await load_post(request)
     if not post.is_public:
         raise web.HTTPNotFound(text="Only published posts can be favorited.")

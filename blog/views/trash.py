@@ -7,11 +7,11 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from ..auth import current_user, require_login
-from ..keys import STORE
-from ..permissions import can_edit, can_purge
-from ..store.posts import Post
-from ..uploads import release_images
+from blog.accounts.current import current_user, require_login
+from blog.content.permissions import can_edit, can_purge
+from blog.content.uploads import release_images
+from blog.keys import STORE
+from blog.store.posts import Post
 
 
 @require_login

@@ -1,4 +1,5 @@
-"""aiohttp-session's EncryptedCookieStorage, with recently decrypted cookies remembered.
+"""The session cookie: its one name, and aiohttp-session's EncryptedCookieStorage with
+recently decrypted cookies remembered.
 
 A logged-in reader sends the same encrypted cookie with every request; decrypting
 it each time (Fernet: HMAC and AES) was a tenth of a page's cost. The plaintext of a
@@ -17,12 +18,29 @@ from aiohttp import web
 from aiohttp_session import Session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
+from blog.accounts.secret_key import session_fernet
+from blog.config import Config
+
+# The page cache serves only requests without this cookie, so it is named here and nowhere else.
+SESSION_COOKIE = "blog_session"
 REMEMBER_SECONDS = 60.0
 MAX_REMEMBERED = 10_000
 
 
+def session_storage(config: Config) -> "RememberingCookieStorage":
+    """The cookie every browser session lives in: encrypted, HttpOnly, SameSite=Lax."""
+    return RememberingCookieStorage(
+        session_fernet(config.secret_key, config.data_dir),
+        cookie_name=SESSION_COOKIE,
+        max_age=config.session_max_age,
+        httponly=True,
+        samesite="Lax",
+        secure=config.secure_cookies,
+    )
+
+
 class RememberingCookieStorage(EncryptedCookieStorage):
-    def __init__(self, *args, decoder: Callable[[str], Any] = json.loads, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, decoder: Callable[[str], Any] = json.loads, **kwargs: Any) -> None:
         self._decode = decoder
         self._just_decrypted: str | None = None
         super().__init__(*args, decoder=self._capture, **kwargs)

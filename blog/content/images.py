@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 __all__ = [
     "CONTENT_TYPES",
@@ -161,7 +161,7 @@ def _open(data: bytes) -> ImageFile.ImageFile:
     """Open ``data`` as one of the accepted formats, whatever it claims to be."""
     try:
         return Image.open(io.BytesIO(data), formats=list(_ACCEPTED_FORMATS))
-    except Image.UnidentifiedImageError:
+    except UnidentifiedImageError:
         raise ImageRejected(_NOT_AN_IMAGE) from None
 
 
@@ -274,7 +274,7 @@ def _matching_icc(profile: bytes | None, mode: str) -> bytes | None:
 def _save(image: Image.Image, output_format: str, icc: bytes | None) -> bytes:
     """Encode ``image`` with the settings for ``output_format``."""
     buffer = io.BytesIO()
-    options = dict(_SAVE_OPTIONS[output_format])
+    options: dict[str, object] = dict(_SAVE_OPTIONS[output_format])
     if icc:
         options["icc_profile"] = icc
     image.save(buffer, output_format, **options)

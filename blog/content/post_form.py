@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slugify import slugify
 
-from .forms import FieldErrors
-from .markdown import render_markdown, summarize
-from .store.posts import PostFields
+from blog.content.markdown import render_markdown, summarize
+from blog.store.posts import PostFields
+from blog.web.forms import FieldErrors
 
 TITLE_MAX = 200
 BODY_MAX = 100_000

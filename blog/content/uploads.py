@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from .images import ImageFiles, process_image
-from .keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, STORE
+from blog.content.images import ImageFiles, process_image
+from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, STORE
 
 log = logging.getLogger(__name__)
 

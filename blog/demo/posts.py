@@ -17,34 +17,34 @@ from datetime import datetime, timedelta
 
 from slugify import slugify
 
-from . import clock
-from .demo_text import (
-    NAMES,
-    TAGS,
+from blog import clock
+from blog.accounts.passwords import hash_blocking
+from blog.content.markdown import render_markdown, summarize
+from blog.content.post_form import SUMMARY_MAX as EXCERPT_LIMIT
+from blog.demo.text import (
+    CODE,
+    CODE_BLOCKS,
+    GENERAL_SENTENCES,
+    HEADINGS,
+    LINKS,
+    LIST_ITEMS,
+    METRICS,
+    MOVE_TITLES,
     MOVES,
+    NAMES,
+    PERIODS,
+    QUOTES,
+    RESOURCES,
+    SUMMARIES,
+    TAGS,
     TITLES,
     TOPIC_INDEX,
-    MOVE_TITLES,
-    PERIODS,
-    CODE,
-    LINKS,
-    METRICS,
-    RESOURCES,
     TOPIC_SENTENCES,
     TOPICS,
-    GENERAL_SENTENCES,
-    SUMMARIES,
-    HEADINGS,
-    LIST_ITEMS,
-    QUOTES,
-    CODE_BLOCKS,
 )
-from .markdown import render_markdown, summarize
-from .passwords import hash_blocking
-from .post_form import SUMMARY_MAX as EXCERPT_LIMIT  # the limit the post form gives summarize()
-from .store import Store
-from .store.seed import DemoPost
-from .store.users import User
+from blog.store import Store
+from blog.store.seed import DemoPost
+from blog.store.users import User
 
 DEMO_PASSWORD = "demo password 2026"
 EMAIL_DOMAIN = "demo.example.com"
@@ -287,7 +287,7 @@ async def seed_demo(
     posts: int,
     authors: int = 5,
     seed: int = 1,
-    on_batch: Callable[[int], None] | None = None,
+    on_batch: Callable[[int], object] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> list[User]:
     """Adds `posts` demo posts spread over the past years; returns the demo authors."""

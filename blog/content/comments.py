@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .keys import BROKER, STORE
-from .markdown import render_markdown
-from .store.comments import Comment
-from .store.posts import Post
-from .store.users import User
+from blog.content.markdown import render_markdown
+from blog.keys import BROKER, STORE
+from blog.store.comments import Comment
+from blog.store.posts import Post
+from blog.store.users import User
 
 COMMENT_MAX = 5_000
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 import aiohttp_jinja2
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
-from .api.errors import generic_error, is_api_path
-from .keys import REQUEST_ID, REQUEST_IDS
-from .templating import site_context
+from blog.keys import REQUEST_ID, REQUEST_IDS
+from blog.web.json_errors import generic_error
+from blog.web.paths import is_api_path
+from blog.web.request_ids import RequestIds
+from blog.web.templating import site_context
 
 log = logging.getLogger(__name__)
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 DEFAULT_MESSAGES = {
     400: "The request could not be understood.",
@@ -35,7 +36,7 @@ KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Location")
 
 def wants_json(request: web.Request) -> bool:
     """True when the client prefers application/json to text/html."""
-    if request.path == "/api" or request.path.startswith("/api/"):
+    if is_api_path(request.path):
         return True
     return _quality(request, "application/json") > _quality(request, "text/html")
 
@@ -102,7 +103,8 @@ async def error_response(
 
 @web.middleware
 async def handle_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    request[REQUEST_ID] = next(request.config_dict[REQUEST_IDS])
+    ids: RequestIds = request.config_dict[REQUEST_IDS]
+    request[REQUEST_ID] = next(ids)
     try:
         return await handler(request)
     except web.HTTPException as exc:

@@ -6,7 +6,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
-from .db import Database
+from blog.store.db import Database
 
 T = TypeVar("T")
 

@@ -1,38 +1,23 @@
-"""CSRF protection and the security headers every response carries."""
+"""CSRF protection: unsafe requests from cookie sessions must come from our own pages
+and carry the session's token."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from aiohttp_session import Session, get_session
 
-from .keys import CONFIG, REQUEST_ID
+from blog.web.paths import is_api_path
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_FORM_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-API_PATH_PREFIX = "/api/"
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-    "form-action 'self'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Server": "blog",
-}
-STATIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 class CsrfRejected(web.HTTPForbidden):
@@ -80,7 +65,7 @@ async def csrf_protect(request: web.Request, handler: Handler) -> web.StreamResp
     # Unknown paths and methods fall through, so they answer 404/405 rather than 403.
     # The API authenticates with tokens only, never this cookie, so a forged request gains nothing there.
     if request.method in UNSAFE_METHODS and request.match_info.http_exception is None \
-            and not request.path.startswith(API_PATH_PREFIX):
+            and not is_api_path(request.path):
         if is_foreign_origin(request):
             raise CsrfRejected(text="This request came from another site, so it was refused.")
         expected = (await get_session(request)).get(CSRF_SESSION_KEY)
@@ -92,13 +77,3 @@ async def csrf_protect(request: web.Request, handler: Handler) -> web.StreamResp
     return await handler(request)
 
 
-async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """on_response_prepare: runs for every response, errors and static files included."""
-    response.headers.update(SECURITY_HEADERS)
-    request_id = request.get(REQUEST_ID)
-    if request_id:
-        response.headers["X-Request-Id"] = request_id
-    if request.path.startswith("/static/") and "v" in request.query and response.status == 200:
-        response.headers["Cache-Control"] = STATIC_CACHE_CONTROL
-    if request.app[CONFIG].secure_cookies:
-        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"

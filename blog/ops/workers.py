@@ -17,7 +17,7 @@ import sys
 import time
 from types import FrameType
 
-from .config import Config
+from blog.config import Config
 
 log = logging.getLogger(__name__)
 RESTART_PAUSE = 1.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -10,10 +11,9 @@ import jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from . import clock
-from .devices import device_name
-from .keys import CONFIG, CURRENT_USER
-from .security import ensure_csrf_token
+from blog import clock
+from blog.keys import CONFIG, CURRENT_USER
+from blog.web.csrf import ensure_csrf_token
 
 
 async def site_context(request: web.Request) -> dict[str, Any]:
@@ -61,7 +61,8 @@ class Urls:
 
 def rendered_on(holder: Any, key: str) -> str | None:
     """HTML kept on a shared object (a Page) by keep_on, or None."""
-    return holder.rendered.get(key)
+    html: str | None = holder.rendered.get(key)
+    return html
 
 
 def keep_on(holder: Any, key: str, html: str) -> str:
@@ -70,7 +71,8 @@ def keep_on(holder: Any, key: str, html: str) -> str:
     return html
 
 
-def setup_templates(app: web.Application) -> None:
+def setup_templates(app: web.Application, filters: dict[str, Callable[..., Any]]) -> None:
+    """Jinja2 for the app; `filters` are the other packages' own (device names, ...)."""
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.PackageLoader("blog", "templates"),
@@ -83,4 +85,4 @@ def setup_templates(app: web.Application) -> None:
     )
     env.globals.update(url=Urls(app.router), rendered_on=rendered_on, keep_on=keep_on)
     env.filters["time"] = format_time
-    env.filters["device"] = device_name
+    env.filters.update(filters)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .store.posts import Post
-from .store.users import User
+from blog.store.posts import Post
+from blog.store.users import User
 
 
 def can_edit(user: User | None, post: Post) -> bool:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-SESSION_COOKIE = "blog_session"
-UNCACHED_PREFIXES = ("/api/", "/static/", "/images/")
+from blog.web.paths import API_PREFIX, IMAGES_PREFIX, STATIC_PREFIX
+
+UNCACHED_PREFIXES = tuple(prefix + "/" for prefix in (API_PREFIX, STATIC_PREFIX, IMAGES_PREFIX))
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,10 @@ class PageCache:
         return page
 
 
-def _eligible(request: web.Request) -> bool:
+def _eligible(request: web.Request, session_cookie: str) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and SESSION_COOKIE not in request.cookies
+        and session_cookie not in request.cookies
         and "Upgrade" not in request.headers
         and not request.path.startswith(UNCACHED_PREFIXES)
     )
@@ -90,15 +90,13 @@ def _send(request: web.Request, page: CachedPage) -> web.Response:
     return web.Response(body=page.body, headers={"Content-Type": page.content_type, "ETag": page.etag})
 
 
-def serve_cached_pages(
-    cache: PageCache, notice_changes: Callable[[], None]
-) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
-    """The middleware; `notice_changes` empties caches first when another process wrote."""
+def serve_cached_pages(cache: PageCache, session_cookie: str) -> Middleware:
+    """The middleware. Requests that carry `session_cookie` (the session's) are never
+    served from the cache nor stored in it: their pages may be made for one reader."""
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        notice_changes()
-        if not _eligible(request):
+        if not _eligible(request, session_cookie):
             return await handler(request)
         return await _through_cache(cache, request, handler)
 

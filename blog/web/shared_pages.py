@@ -13,8 +13,8 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from .store.db import Database
-from .store.memo import Remembered
+from blog.store.db import Database
+from blog.store.remembered import Remembered
 
 NAV_MARK = "<!--blog:nav-->"
 

@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from .images import ImageFiles
-from .keys import IMAGE_FILES, STORE
-from .store import Store
+from blog.content.images import ImageFiles
+from blog.keys import IMAGE_FILES, STORE
+from blog.store import Store
 
 log = logging.getLogger(__name__)
 INTERVAL = 60 * 60

@@ -19,7 +19,7 @@ MMAP_THRESHOLD = 1024 * 1024
 ARENA_MAX = 2
 
 
-def _libc():  # type: ignore[no-untyped-def]
+def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     try:
         return ctypes.CDLL(name) if name else None
@@ -38,12 +38,8 @@ def give_back_free_memory() -> None:
 
 
 def tune_allocator() -> None:
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        mallopt = ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError):  # not glibc: nothing to tune
+    mallopt = getattr(_LIBC, "mallopt", None)
+    if mallopt is None:  # not glibc: nothing to tune
         return
     if not mallopt(M_ARENA_MAX, ARENA_MAX):
         log.debug("mallopt refused; memory is left as the allocator sees fit")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from .memory import give_back_free_memory
+from blog.ops.memory import give_back_free_memory
 
+T = TypeVar("T")
 MIN_LENGTH = 8
 # argon2 would happily hash a megabyte; nobody's password is that long.
 MAX_LENGTH = 1024
@@ -48,7 +51,7 @@ class Passwords:
     def __init__(self, executor: ThreadPoolExecutor) -> None:
         self.executor = executor
 
-    async def _run(self, func, *args):  # type: ignore[no-untyped-def]
+    async def _run(self, func: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
 
     async def hash(self, password: str) -> str:

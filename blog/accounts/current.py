@@ -1,0 +1,52 @@
+"""Who is asking: the check_login middleware loads the user behind the session cookie,
+and a handler marked @require_login sends anonymous visitors to the login form."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from aiohttp_session import get_session
+
+from blog.keys import CURRENT_USER, SESSION_ID, STORE
+from blog.store.users import User
+
+LOGIN_REQUIRED = "__blog_login_required__"
+SESSION_TOKEN = "session_token"  # the key of the session token inside the encrypted cookie
+
+
+def require_login(handler: Handler) -> Handler:
+    """Marks a handler; check_login sends anonymous visitors to the login form instead."""
+    setattr(handler, LOGIN_REQUIRED, True)
+    return handler
+
+
+def current_user(request: web.Request) -> User | None:
+    return request.get(CURRENT_USER)
+
+
+def login_url(request: web.Request) -> str:
+    return str(request.app.router["login"].url_for().with_query(next=request.path_qs))
+
+
+@web.middleware
+async def check_login(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Loads the current user from the session and guards handlers marked @require_login."""
+    user, session_id = await _resolve_session(request)
+    if user is not None and session_id is not None:
+        request[CURRENT_USER], request[SESSION_ID] = user, session_id
+    elif getattr(handler, LOGIN_REQUIRED, False):
+        raise web.HTTPSeeOther(location=login_url(request))
+    return await handler(request)
+
+
+async def _resolve_session(request: web.Request) -> tuple[User | None, int | None]:
+    session = await get_session(request)
+    token = session.get(SESSION_TOKEN)
+    if not isinstance(token, str):
+        return None, None
+    resolved = await request.app[STORE].sessions.resolve(token)
+    if resolved is None:  # ended on the server (logout elsewhere, password change) or expired
+        session.pop(SESSION_TOKEN, None)
+        return None, None
+    session_id, user = resolved
+    return user, session_id

@@ -1,0 +1,69 @@
+"""Logging in and out: the one password check (throttle, verify, rehash) that the HTML
+form and the API both use, and the sessions it starts and ends."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from aiohttp_session import get_session, new_session
+
+from blog.accounts.addresses import client_address
+from blog.accounts.current import SESSION_TOKEN
+from blog.accounts.throttle import check_not_blocked, forget_failures, record_failure
+from blog.keys import CONFIG, CURRENT_USER, PASSWORDS, SESSION_ID, STORE
+from blog.store.users import User
+from blog.web.csrf import rotate_csrf_token
+
+
+class WrongCredentials(Exception):
+    """No account has this login and password (which of the two is wrong is not said)."""
+
+
+async def authenticate(request: web.Request, login: str, password: str) -> User:
+    """The account when the password is right. Raises TooManyAttempts while guessing is
+    paused and WrongCredentials otherwise; upgrades an old hash on success."""
+    await check_not_blocked(request, login)
+    store, passwords = request.config_dict[STORE], request.config_dict[PASSWORDS]
+    found = await store.users.credentials(login) if login else None
+    if not await passwords.verify(found[1] if found else None, password) or found is None:
+        await record_failure(request, login)
+        raise WrongCredentials()
+    user, stored_hash = found
+    await forget_failures(request, login)
+    if passwords.needs_rehash(stored_hash):
+        await store.users.set_password_hash(user.id, await passwords.hash(password))
+    return user
+
+
+async def log_in(request: web.Request, user: User) -> None:
+    """Starts a fresh session (never reusing the anonymous one) tied to a server-side row."""
+    config = request.app[CONFIG]
+    session_id, token = await request.app[STORE].sessions.start(
+        user.id, config.session_max_age, request.headers.get("User-Agent", ""), client_address(request)
+    )
+    session = await new_session(request)
+    session[SESSION_TOKEN] = token
+    rotate_csrf_token(session)
+    request[CURRENT_USER], request[SESSION_ID] = user, session_id
+
+
+async def log_out(request: web.Request) -> None:
+    session_id = request.get(SESSION_ID)
+    if session_id is not None:
+        await request.app[STORE].sessions.end(session_id)
+    (await get_session(request)).invalidate()
+    request.pop(CURRENT_USER, None)
+    request.pop(SESSION_ID, None)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A redirect target only when it is a path on this site: never //other.site or a scheme."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target

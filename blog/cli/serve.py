@@ -1,0 +1,72 @@
+"""`serve`: the blog over HTTP, in one process or several (--workers)."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+from typing import Any
+
+from aiohttp import web
+
+from blog.cli.common import add_data_dir, fail, with_store
+from blog.config import Config
+from blog.ops.memory import tune_allocator
+from blog.store import Store
+
+ACCESS_LOG_FORMAT = '%a %{X-Request-Id}o "%r" %s %b %Tfs'
+
+
+def add_commands(commands: Any) -> None:
+    serve_parser = commands.add_parser("serve", help="serve the blog over HTTP (the default)")
+    serve_parser.add_argument("--host", help="address to listen on (BLOG_HOST; default 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, help="port to listen on (BLOG_PORT; default 8080)")
+    serve_parser.add_argument("--workers", type=int, help="processes sharing the port (BLOG_WORKERS; default 1)")
+    serve_parser.add_argument("--as-worker", action="store_true", help=argparse.SUPPRESS)  # started by --workers
+    add_data_dir(serve_parser)
+    serve_parser.set_defaults(run=serve)
+
+
+def serve(args: argparse.Namespace, config: Config) -> int:
+    from blog.app import create_app
+
+    if config.workers < 1:
+        return fail("--workers must be at least 1")
+    if config.workers > 1 and not args.as_worker:
+        from blog.ops.workers import run_workers
+
+        return run_workers(_prepare_data(config))
+    if not args.as_worker:
+        print(f"blog: serving http://{config.host}:{config.port}/ from {config.data_dir.resolve()}", flush=True)
+    tune_allocator()
+    app = create_app(config)
+    app.on_startup.append(_freeze_startup_objects)
+    web.run_app(
+        app,
+        host=config.host,
+        port=config.port,
+        access_log_format=ACCESS_LOG_FORMAT,
+        print=None,
+        reuse_port=args.as_worker or None,
+    )
+    return 0
+
+
+def _prepare_data(config: Config) -> Config:
+    """Before workers start: the database migrated and the secret key made, once, not by N racers."""
+    from blog.accounts.secret_key import load_or_create
+
+    if not config.secret_key:
+        load_or_create(config.data_dir)
+    with_store(config, _nothing)
+    return config
+
+
+async def _nothing(store: Store) -> int:
+    return 0
+
+
+async def _freeze_startup_objects(app: web.Application) -> None:
+    """What exists after start-up lives as long as the process: keep it out of every
+    garbage collection, which otherwise walks it all again and again (long pauses)."""
+    gc.collect()
+    gc.freeze()

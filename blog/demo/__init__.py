@@ -1,0 +1,1 @@
+"""`seed-demo`: realistic demo authors and posts, by the hundred thousand."""

@@ -1,0 +1,34 @@
+"""The security headers every response carries, errors and static files included."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from blog.keys import CONFIG, REQUEST_ID
+from blog.web.paths import STATIC_PREFIX
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Server": "blog",
+}
+STATIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare: runs for every response, errors and static files included."""
+    response.headers.update(SECURITY_HEADERS)
+    request_id = request.get(REQUEST_ID)
+    if request_id:
+        response.headers["X-Request-Id"] = request_id
+    if request.path.startswith(STATIC_PREFIX + "/") and "v" in request.query and response.status == 200:
+        response.headers["Cache-Control"] = STATIC_CACHE_CONTROL
+    if request.app[CONFIG].secure_cookies:
+        response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
