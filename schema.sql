@@ -35,19 +35,22 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_lookup ON login_failures (scope, key, failed_at);
 
--- Posts with their rendered HTML, tags, revisions and the trash.
+-- Posts (and pages) with their rendered HTML, tags, revisions and the trash.
 CREATE TABLE posts (
     id           INTEGER PRIMARY KEY,
     author_id    INTEGER NOT NULL REFERENCES users (id),
+    kind         TEXT NOT NULL DEFAULT 'post' CHECK (kind IN ('post', 'page')),  -- a page: About, Contact...
     slug         TEXT NOT NULL,
     title        TEXT NOT NULL,
     summary      TEXT NOT NULL DEFAULT '',  -- the author's own summary; '' when none
     excerpt      TEXT NOT NULL,             -- plain text shown in lists: the summary or the body's start
     body         TEXT NOT NULL,             -- Markdown as written
     body_html    TEXT NOT NULL,             -- rendered and sanitized when saved, never at read time
-    status       TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+    status       TEXT NOT NULL CHECK (status IN ('draft', 'published', 'scheduled')),
+    publish_at   TEXT,                      -- when a scheduled post goes out
     image        TEXT,                      -- content-hash file names in the data folder's images/
     thumbnail    TEXT,
+    image_alt    TEXT NOT NULL DEFAULT '',  -- the header image's alt text
     created_at   TEXT NOT NULL,
     updated_at   TEXT NOT NULL,
     published_at TEXT,                      -- first publication; the order of every list
@@ -59,13 +62,14 @@ CREATE TABLE posts (
 CREATE UNIQUE INDEX posts_slug ON posts (slug);
 -- Keyset paging: every public list walks one of these, whatever the page.
 CREATE INDEX posts_listed ON posts (published_at DESC, id DESC)
-    WHERE status = 'published' AND deleted_at IS NULL;
+    WHERE status = 'published' AND deleted_at IS NULL AND kind = 'post';
 CREATE INDEX posts_listed_by_author ON posts (author_id, published_at DESC, id DESC)
-    WHERE status = 'published' AND deleted_at IS NULL;
+    WHERE status = 'published' AND deleted_at IS NULL AND kind = 'post';
 CREATE INDEX posts_by_author ON posts (author_id);
 CREATE INDEX posts_trashed ON posts (deleted_at) WHERE deleted_at IS NOT NULL;
 CREATE INDEX posts_image ON posts (image);
 CREATE INDEX posts_thumbnail ON posts (thumbnail);
+CREATE INDEX posts_scheduled ON posts (publish_at) WHERE status = 'scheduled' AND deleted_at IS NULL;
 
 -- listed_at copies posts.published_at while the post is public (NULL otherwise),
 -- so a tag page pages through its own index without touching other tags.

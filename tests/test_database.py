@@ -82,3 +82,34 @@ async def test_failed_write_transaction_rolls_back(tmp_path):
 
 def test_schema_sql_is_the_root_file():
     assert schema_path().name == "schema.sql"
+
+
+async def test_rebuilding_the_posts_table_keeps_everything_that_refers_to_posts(tmp_path):
+    """Migration 7 rebuilds posts; with foreign keys on, dropping the old table would cascade."""
+    old = tmp_path / "v6.sqlite3"
+    with sqlite3.connect(old) as conn:
+        for number, path in migrations():
+            if number <= 6:
+                conn.executescript(path.read_text())
+        conn.execute("PRAGMA user_version = 6")
+        conn.execute("INSERT INTO users (id, username, email, password_hash, role, created_at)"
+                     " VALUES (1, 'olduser', 'old@example.com', 'x', 'admin', '2025-01-01T00:00:00.000000Z')")
+        conn.execute("INSERT INTO posts (id, author_id, slug, title, excerpt, body, body_html, status, created_at,"
+                     " updated_at, published_at) VALUES (1, 1, 'hello', 'Hello', 'Hi', 'Hi', '<p>Hi</p>', 'published',"
+                     " '2025-01-01T00:00:00.000000Z', '2025-01-01T00:00:00.000000Z', '2025-01-01T00:00:00.000000Z')")
+        conn.execute("INSERT INTO post_tags VALUES (1, 'news', 0, '2025-01-01T00:00:00.000000Z')")
+        conn.execute("INSERT INTO comments (post_id, author_id, body, body_html, created_at) VALUES (1, 1, 'c', 'c', 'x')")
+        conn.execute("INSERT INTO favorites VALUES (1, 1, 'x')")
+        conn.execute("INSERT INTO revisions (post_id, version, title, summary, body, tags, editor_id, created_at)"
+                     " VALUES (1, 1, 'Hello', '', 'Hi', 'news', 1, 'x')")
+    store = Store(old)
+    await store.open()
+    try:
+        post = await store.posts.by_id(1)
+        assert post is not None and post.kind == "post" and post.tags == ("news",)
+        for table in ("comments", "favorites", "revisions", "post_tags"):
+            assert await store.db.fetchvalue(f"SELECT COUNT(*) FROM {table}") == 1, table
+        assert await store.db.fetchvalue("PRAGMA foreign_keys") == 1
+        assert [p.id for p in (await store.posts.page()).posts] == [1]
+    finally:
+        await store.close()

@@ -125,15 +125,25 @@ class Database(_Reads):
 
     @staticmethod
     async def _run_script(conn: aiosqlite.Connection, script: str, version: int) -> None:
-        # executescript commits first, so the script and its version share one explicit transaction.
+        """Runs a migration and sets the version in one transaction.
+
+        Foreign keys are off meanwhile (SQLite's procedure for rebuilding a table: dropping
+        the old copy must not cascade into the rows that refer to it) and checked whole
+        before the commit. executescript commits first, so BEGIN is part of the script."""
+        await conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            await conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {int(version)};\nCOMMIT;"
-            )
+            await conn.executescript(f"BEGIN IMMEDIATE;\n{script}")
+            broken = list(await conn.execute_fetchall("PRAGMA foreign_key_check"))
+            if broken:
+                raise sqlite3.IntegrityError(f"migration {version} leaves broken references: {broken[:5]}")
+            await conn.execute(f"PRAGMA user_version = {int(version)}")
+            await conn.execute("COMMIT")
         except sqlite3.Error:
             if conn.in_transaction:
                 await conn.execute("ROLLBACK")
             raise
+        finally:
+            await conn.execute("PRAGMA foreign_keys = ON")
 
     # Reads ---------------------------------------------------------------
 

@@ -19,7 +19,8 @@ TAGS_COLUMN = (
     "(SELECT group_concat(tag, ',') FROM"
     " (SELECT tag FROM post_tags WHERE post_id = posts.id ORDER BY position)) AS tags"
 )
-LISTED = "posts.status = 'published' AND posts.deleted_at IS NULL"
+# Public and in the lists: published, not in the trash, and a post (pages are linked only from the nav).
+LISTED = "posts.status = 'published' AND posts.deleted_at IS NULL AND posts.kind = 'post'"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class ListedPost:
 @dataclass(frozen=True)
 class Post:
     id: int
+    kind: str
     slug: str
     title: str
     summary: str
@@ -59,8 +61,10 @@ class Post:
     body: str
     body_html: str
     status: str
+    publish_at: str | None
     image: str | None
     thumbnail: str | None
+    image_alt: str
     created_at: str
     updated_at: str
     published_at: str | None
@@ -122,8 +126,9 @@ def decode_cursor(cursor: str) -> tuple[str, int]:
 
 
 POST_COLUMNS = (
-    "posts.id, posts.slug, posts.title, posts.summary, posts.excerpt, posts.body, posts.body_html,"
-    " posts.status, posts.image, posts.thumbnail, posts.created_at, posts.updated_at,"
+    "posts.id, posts.kind, posts.slug, posts.title, posts.summary, posts.excerpt, posts.body, posts.body_html,"
+    " posts.status, posts.publish_at, posts.image, posts.thumbnail, posts.image_alt, posts.created_at,"
+    " posts.updated_at,"
     " posts.published_at, posts.edited_at, posts.version, posts.deleted_at, posts.author_id,"
     " authors.username AS author, editors.username AS editor, " + TAGS_COLUMN
 )
