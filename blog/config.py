@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 DAY = 24 * 60 * 60
 
@@ -44,6 +45,13 @@ class Config:
     workers: int = 1
     # Origins (scheme://host[:port]) whose pages may call /api from a browser; none by default.
     cors_origins: str = ""
+    # The address readers reach the blog at (https://blog.example.com), for absolute URLs in
+    # feeds, the sitemap, link previews and mails; unset, each request's own scheme and Host.
+    base_url: str = ""
+
+    def __post_init__(self) -> None:
+        if self.base_url:
+            object.__setattr__(self, "base_url", _base_url(self.base_url))
 
     @property
     def cors_origin_set(self) -> frozenset[str]:
@@ -66,6 +74,20 @@ class Config:
         if "data_dir" in values:
             values["data_dir"] = Path(str(values["data_dir"]))
         return cls(**values)
+
+
+def _base_url(value: str) -> str:
+    """An absolute http(s) address without a path, normalised without its final slash."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password \
+            or parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ConfigError(f"BLOG_BASE_URL must be an absolute http(s) address without a path, "
+                          f"such as https://blog.example.com (got {value!r})")
+    try:
+        _ = parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        raise ConfigError(f"BLOG_BASE_URL has a port that is not a number (got {value!r})") from None
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def _parse(name: str, kind: object, raw: str) -> object:

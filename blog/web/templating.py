@@ -12,8 +12,9 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from blog import clock
-from blog.keys import CONFIG, CURRENT_USER
+from blog.keys import CURRENT_USER
 from blog.web.csrf import ensure_csrf_token
+from blog.web.site import current_site
 
 
 async def site_context(request: web.Request) -> dict[str, Any]:
@@ -23,11 +24,13 @@ async def site_context(request: web.Request) -> dict[str, Any]:
     never start a session for an anonymous reader."""
     user = request.get(CURRENT_USER)
     session = await get_session(request)
+    site = await current_site(request)
     return {
         "current_user": user,
         "username": user.username if user else None,
         "csrf_token": lambda: ensure_csrf_token(session),
-        "registration_open": request.config_dict[CONFIG].registration_open,
+        "registration_open": site.registration_open,
+        "site": site,
     }
 
 
