@@ -13,6 +13,7 @@ from blog.accounts.cookie import SESSION_COOKIE, session_storage
 from blog.accounts.current import check_login
 from blog.accounts.devices import device_name
 from blog.accounts.passwords import Passwords
+from blog.accounts.secret_key import SessionKey, session_key
 from blog.api.app import create_api
 from blog.config import Config
 from blog.content.images import ImageFiles
@@ -29,11 +30,13 @@ from blog.keys import (
     STORE,
 )
 from blog.live.broker import Broker, LocalBroker
+from blog.live.postgres_broker import PostgresBroker
 from blog.live.rooms import Rooms
 from blog.live.sqlite_broker import SqliteBroker
 from blog.ops.maintenance import maintenance_job
 from blog.ops.threads import background_threads
 from blog.store import Store
+from blog.store.postgres import PostgresDatabase
 from blog.views import account, auth, comments, editor, history, images, live, posts, social, trash
 from blog.web.changes import notice_changes
 from blog.web.csrf import csrf_protect
@@ -51,14 +54,14 @@ IMAGE_WORKERS = 2
 
 
 def create_app(config: Config) -> web.Application:
-    page_cache, store = PageCache(), Store(config.database_path)
+    page_cache, store, key = PageCache(), Store(config.database), SessionKey()
     store.db.on_change.append(page_cache.invalidate)
     app = web.Application(
         middlewares=[
             notice_changes(store.db),  # first: every cache below must see other processes' writes
             handle_errors,
             serve_cached_pages(page_cache, SESSION_COOKIE),
-            session_middleware(session_storage(config)),
+            session_middleware(session_storage(config, key)),
             check_login,
             csrf_protect,
         ],
@@ -70,6 +73,7 @@ def create_app(config: Config) -> web.Application:
     app[STORE] = store
     app[SHARED_PAGES] = SharedPages(store.db)
     app.cleanup_ctx.append(_store)
+    app.on_startup.append(lambda app: _load_session_key(app, key))
     app.cleanup_ctx.append(_password_workers)
     app.cleanup_ctx.append(_image_workers)
     app.cleanup_ctx.append(maintenance_job)
@@ -94,6 +98,10 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     await app[STORE].close()
 
 
+async def _load_session_key(app: web.Application, key: SessionKey) -> None:
+    key.use(await session_key(app[CONFIG], app[STORE]))
+
+
 async def _password_workers(app: web.Application) -> AsyncIterator[None]:
     executor = background_threads(app[CONFIG].password_workers, "passwords")
     app[PASSWORDS] = Passwords(executor)
@@ -109,7 +117,10 @@ async def _image_workers(app: web.Application) -> AsyncIterator[None]:
 
 
 def _broker(config: Config, store: Store) -> Broker:
-    """One process needs no go-between; several share live events through their database."""
+    """One process needs no go-between; several share live events through their database:
+    PostgreSQL's notifications (any number of servers), or a table of the SQLite file."""
+    if isinstance(store.db, PostgresDatabase):
+        return PostgresBroker(store.db, store.live_messages)
     if config.workers > 1:
         return SqliteBroker(store.live_events, config.database_path.with_name(config.database_path.name + "-events"))
     return LocalBroker()

@@ -48,10 +48,16 @@ class Config:
     # The address readers reach the blog at (https://blog.example.com), for absolute URLs in
     # feeds, the sitemap, link previews and mails; unset, each request's own scheme and Host.
     base_url: str = ""
+    # postgresql://user:password@host:5432/name: the data lives in PostgreSQL, which several
+    # app servers can share; unset, in an SQLite file of the data folder.
+    database_url: str = ""
 
     def __post_init__(self) -> None:
         if self.base_url:
             object.__setattr__(self, "base_url", _base_url(self.base_url))
+        if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
+            raise ConfigError("BLOG_DATABASE_URL must be a postgresql:// address, such as "
+                              "postgresql://blog:secret@127.0.0.1:5432/blog")
 
     @property
     def cors_origin_set(self) -> frozenset[str]:
@@ -59,7 +65,22 @@ class Config:
 
     @property
     def database_path(self) -> Path:
+        """The SQLite file, when there is no BLOG_DATABASE_URL."""
         return self.data_dir / "blog.sqlite3"
+
+    @property
+    def database(self) -> str | Path:
+        """Where the data lives: the PostgreSQL URL, or the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def database_name(self) -> str:
+        """The database as it may be shown (a URL without its password)."""
+        if not self.database_url:
+            return str(self.database_path)
+        parts = urlsplit(self.database_url)
+        host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+        return f"{parts.scheme}://{parts.username + '@' if parts.username else ''}{host}{parts.path}"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Config":

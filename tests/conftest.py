@@ -1,9 +1,10 @@
-"""The app on a real SQLite file in tmp_path, and a client that talks to it over HTTP."""
+"""The app on a real database (an SQLite file in tmp_path, or a fresh PostgreSQL database when
+BLOG_TEST_DATABASE_URL is set: see tests/databases.py), and a client that talks to it over HTTP."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,13 +15,43 @@ from cryptography.fernet import Fernet
 from blog.app import create_app
 from blog.config import Config
 
+from . import databases
+
 STRONG_PASSWORD = "correct horse battery staple"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): the test is about SQLite itself")
+    config.addinivalue_line("markers", "postgresql_only(reason): the test is about PostgreSQL itself")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, engine in (("sqlite_only", "sqlite"), ("postgresql_only", "postgresql")):
+        found = item.get_closest_marker(marker)
+        if found is not None and databases.ENGINE != engine:
+            pytest.skip(f"only on {engine}: {found.args[0] if found.args else ''}")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if databases.ENGINE == "postgresql":
+        databases.drop_template()
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return Config(data_dir=tmp_path / "data", secret_key=Fernet.generate_key().decode())
+def database_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test, or "" (SQLite in the data folder)."""
+    if databases.ENGINE != "postgresql":
+        yield ""
+        return
+    url = databases.new_postgres_database()
+    yield url
+    databases.drop_postgres_database(url)
+
+
+@pytest.fixture
+def config(tmp_path: Path, database_url: str) -> Config:
+    return Config(data_dir=tmp_path / "data", secret_key=Fernet.generate_key().decode(), database_url=database_url)
 
 
 @pytest.fixture

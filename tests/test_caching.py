@@ -78,7 +78,7 @@ async def test_forms_are_never_cached_so_each_visitor_has_their_own_token(client
 async def test_a_write_from_another_process_empties_the_caches(client, config):
     await register(client, "alice")
     await client.get("/")
-    other_process = Store(config.database_path)  # e.g. a second worker, or `seed-demo`
+    other_process = Store(config.database)  # e.g. a second worker, or `seed-demo`
     await other_process.open()
     try:
         author = await other_process.users.by_username("alice")
@@ -93,7 +93,7 @@ async def test_a_write_from_another_process_empties_the_caches(client, config):
 async def test_a_session_ended_by_another_process_stops_working_at_once(client, config):
     await register(client, "alice")
     assert (await client.get("/account", allow_redirects=False)).status == 200  # now remembered
-    other_process = Store(config.database_path)
+    other_process = Store(config.database)
     await other_process.open()
     try:
         alice = await other_process.users.by_username("alice")

@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from blog.store import Store
-from blog.store.db import Database, latest_version, migrations, schema_path
+from blog.store.db import latest_version, migrations, schema_path
+from blog.store.sqlite import SqliteDatabase as Database
 
 
 def schema_of(path) -> dict[str, object]:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from aiohttp import web
 from aiohttp_session import Session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from blog.accounts.secret_key import session_fernet
+from blog.accounts.secret_key import SessionKey
 from blog.config import Config
 
 # The page cache serves only requests without this cookie, so it is named here and nowhere else.
@@ -27,10 +27,10 @@ REMEMBER_SECONDS = 60.0
 MAX_REMEMBERED = 10_000
 
 
-def session_storage(config: Config) -> "RememberingCookieStorage":
+def session_storage(config: Config, key: SessionKey) -> "RememberingCookieStorage":
     """The cookie every browser session lives in: encrypted, HttpOnly, SameSite=Lax."""
     return RememberingCookieStorage(
-        session_fernet(config.secret_key, config.data_dir),
+        key,
         cookie_name=SESSION_COOKIE,
         max_age=config.session_max_age,
         httponly=True,

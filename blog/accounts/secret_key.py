@@ -1,5 +1,6 @@
-"""The key that encrypts session cookies: from BLOG_SECRET_KEY, or made once and kept
-in the data folder (mode 0600) so that a restart logs nobody out."""
+"""The key that encrypts session cookies: from BLOG_SECRET_KEY; else made once and kept, so
+that a restart logs nobody out: in the data folder (mode 0600) beside an SQLite database, or
+in the PostgreSQL database, which every app server shares (each must read every cookie)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+
+from blog.config import Config
+from blog.store import Store
 
 SECRET_FILE = "secret_key"
 
@@ -41,5 +45,33 @@ def load_or_create(data_dir: Path) -> bytes:
     return fernet_key(path.read_text().strip())
 
 
-def session_fernet(secret_key: str | None, data_dir: Path) -> Fernet:
-    return Fernet(fernet_key(secret_key) if secret_key else load_or_create(data_dir))
+async def session_key(config: Config, store: Store) -> bytes:
+    """The key this blog's cookies are encrypted with (the store must be open)."""
+    if config.secret_key:
+        return fernet_key(config.secret_key)
+    if store.db.engine == "sqlite":
+        return load_or_create(config.data_dir)
+    return fernet_key(await store.secrets.kept("session_key", lambda: Fernet.generate_key().decode()))
+
+
+class SessionKey(Fernet):
+    """A Fernet whose key arrives once the store is open (it may live in the database),
+    after the cookie storage that uses it was made."""
+
+    def __init__(self) -> None:
+        super().__init__(Fernet.generate_key())
+        self._key: Fernet | None = None
+
+    def use(self, key: bytes) -> None:
+        self._key = Fernet(key)
+
+    def _ready(self) -> Fernet:
+        if self._key is None:
+            raise RuntimeError("the session key is not loaded yet")
+        return self._key
+
+    def encrypt(self, data: bytes) -> bytes:
+        return self._ready().encrypt(data)
+
+    def decrypt(self, token: bytes | str, ttl: int | None = None) -> bytes:
+        return self._ready().decrypt(token, ttl)

@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = Config.from_env(
             data_dir=args.data_dir, host=getattr(args, "host", None), port=getattr(args, "port", None),
-            workers=getattr(args, "workers", None),
+            workers=getattr(args, "workers", None), database_url=args.database_url,
         )
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -17,12 +17,14 @@ Command = Callable[[argparse.Namespace, Config], int]
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", help="folder for the database, secret key and uploads (BLOG_DATA_DIR; default ./instance)")
+    parser.add_argument("--database-url", help="postgresql://user:password@host:5432/name to keep the data in "
+                                               "PostgreSQL (BLOG_DATABASE_URL; default: SQLite in the data folder)")
 
 
 def with_store(config: Config, work: Callable[[Store], Coroutine[Any, Any, int]]) -> int:
     """Opens the store (creating or upgrading the database), runs `work` on it, closes it."""
     async def run() -> int:
-        store = Store(config.database_path)
+        store = Store(config.database)
         await store.open()
         try:
             return await work(store)

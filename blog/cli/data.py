@@ -33,7 +33,7 @@ def add_commands(commands: Any) -> None:
 
 def init_db(args: argparse.Namespace, config: Config) -> int:
     async def work(store: Store) -> int:
-        print(f"database ready at {config.database_path}")
+        print(f"database ready at {config.database_name}")
         return 0
 
     return with_store(config, work)
@@ -68,7 +68,7 @@ def seed_demo(args: argparse.Namespace, config: Config) -> int:
                                                on_batch=progress.update)
         except EmailTaken as exc:
             return fail(f"{exc} belongs to an account that is not a demo author; no posts were added", 1)
-        print(f"added {args.posts} demo posts to {config.database_path}")
+        print(f"added {args.posts} demo posts to {config.database_name}")
         print(f"log in as any of: {', '.join(user.username for user in users)}")
         print(f"password: {DEMO_PASSWORD}")
         return 0

@@ -55,7 +55,7 @@ def _prepare_data(config: Config) -> Config:
     """Before workers start: the database migrated and the secret key made, once, not by N racers."""
     from blog.accounts.secret_key import load_or_create
 
-    if not config.secret_key:
+    if not config.secret_key and not config.database_url:  # PostgreSQL keeps it in the database
         load_or_create(config.data_dir)
     with_store(config, _nothing)
     return config

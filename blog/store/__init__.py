@@ -6,11 +6,13 @@ from pathlib import Path
 
 from blog.store.articles import Articles
 from blog.store.comments import Comments
-from blog.store.db import Database
+from blog.store.db import open_database
 from blog.store.live_events import LiveEvents
+from blog.store.live_messages import LiveMessages
 from blog.store.login_failures import LoginFailures
 from blog.store.posts import Posts
 from blog.store.revisions import Revisions
+from blog.store.secrets import Secrets
 from blog.store.seed import Seed
 from blog.store.sessions import Sessions
 from blog.store.social import Social
@@ -19,8 +21,9 @@ from blog.store.users import Users
 
 
 class Store:
-    def __init__(self, path: Path) -> None:
-        self.db = Database(path)
+    def __init__(self, location: str | Path) -> None:
+        """`location`: a postgresql:// URL, or the path of the SQLite file."""
+        self.db = open_database(location)
         self.users = Users(self.db)
         self.sessions = Sessions(self.db)
         self.login_failures = LoginFailures(self.db)
@@ -32,6 +35,8 @@ class Store:
         self.articles = Articles(self.db)
         self.seed = Seed(self.db)
         self.live_events = LiveEvents(self.db)
+        self.live_messages = LiveMessages(self.db)
+        self.secrets = Secrets(self.db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -8,17 +8,14 @@ from dataclasses import dataclass, field
 from slugify import slugify
 
 from blog import clock
-from blog.store.db import Database, Row, Transaction
+from blog.store.db import Database, Row, Transaction, ordered_list
 from blog.store.remembered import Remembered
 
 PAGE_SIZE = 10
 SQLITE_INTEGER_MAX = 2**63 - 1
 SLUG_MAX_LENGTH = 80
 # Tags in their form order, as one column, so a list page costs one query.
-TAGS_COLUMN = (
-    "(SELECT group_concat(tag, ',') FROM"
-    " (SELECT tag FROM post_tags WHERE post_id = posts.id ORDER BY position)) AS tags"
-)
+TAGS_COLUMN = ordered_list("tag", "position", "FROM post_tags WHERE post_id = posts.id") + " AS tags"
 # Public and in the lists: published, not in the trash, and a post (pages are linked only from the nav).
 LISTED = "posts.status = 'published' AND posts.deleted_at IS NULL AND posts.kind = 'post'"
 

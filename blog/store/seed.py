@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import NamedTuple
 
-from blog.store.db import Database, Transaction
+from blog.store.db import Database, Transaction, fragment
 
 
 class DemoPost(NamedTuple):
@@ -42,6 +42,8 @@ INSERT_REVISION = (
 )
 
 
+# The strings of a JSON array given as one parameter, as a subquery.
+JSON_TEXTS = fragment("(SELECT value FROM json_each(?))", "(SELECT json_array_elements_text(?::json))")
 # KiB of page cache on the writer while seeding (SQLite's default is 2 MiB).
 BULK_CACHE_KIB = 64 * 1024
 
@@ -54,6 +56,9 @@ class Seed:
     async def bulk(self) -> AsyncIterator[None]:
         """A bigger page cache on the writer meanwhile: slugs land all over the slug index,
         and with the default 2 MiB cache every batch would read most of its pages back from the file."""
+        if self.db.engine != "sqlite":  # PostgreSQL's cache is the server's
+            yield
+            return
         async with self.db.transaction() as tx:
             previous = int(await tx.fetchvalue("PRAGMA cache_size"))
             await tx.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
@@ -68,9 +73,7 @@ class Seed:
         if not posts:
             return []
         async with self.db.transaction() as tx:
-            # Ids are taken inside the write transaction, so nobody else can take them meanwhile.
-            last_id = await tx.fetchvalue("SELECT COALESCE(MAX(id), 0) FROM posts")
-            ids = range(last_id + 1, last_id + 1 + len(posts))
+            ids = await tx.new_ids("posts", len(posts))
             slugs = await _unique_slugs(tx, [f"{post.slug_stem}-{post_id}" for post, post_id in zip(posts, ids)])
             post_rows = []
             tag_rows = []
@@ -91,7 +94,7 @@ class Seed:
             await tx.executemany(INSERT_POST, post_rows)
             await tx.executemany(INSERT_TAG, tag_rows)
             await tx.executemany(INSERT_REVISION, revision_rows)
-        return list(ids)
+        return ids
 
 
 async def _unique_slugs(tx: Transaction, slugs: list[str]) -> list[str]:
@@ -121,7 +124,5 @@ async def _unique_slugs(tx: Transaction, slugs: list[str]) -> list[str]:
 
 async def _taken(tx: Transaction, slugs: list[str]) -> set[str]:
     # One JSON parameter instead of thousands of `?`: no limit on how many slugs are checked.
-    rows = await tx.fetchall(
-        "SELECT slug FROM posts WHERE slug IN (SELECT value FROM json_each(?))", (json.dumps(slugs),)
-    )
+    rows = await tx.fetchall(f"SELECT slug FROM posts WHERE slug IN {JSON_TEXTS}", (json.dumps(slugs),))
     return {row[0] for row in rows}

@@ -98,7 +98,7 @@ class Sessions:
     async def end_others(self, user_id: int, keep_session_id: int | None) -> int:
         """Ends every session of the user but one; returns how many ended."""
         return await self.db.write(
-            "DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?", (user_id, keep_session_id)
+            "DELETE FROM sessions WHERE user_id = ? AND id IS DISTINCT FROM ?", (user_id, keep_session_id)
         )
 
     async def purge_expired(self) -> int:

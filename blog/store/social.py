@@ -12,7 +12,7 @@ class Social:
 
     async def follow(self, follower_id: int, followed_id: int) -> None:
         await self.db.write(
-            "INSERT OR IGNORE INTO follows (follower_id, followed_id, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO follows (follower_id, followed_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (follower_id, followed_id, clock.now_iso()))
 
     async def unfollow(self, follower_id: int, followed_id: int) -> None:
@@ -41,7 +41,7 @@ class Social:
 
     async def favorite(self, user_id: int, post_id: int) -> None:
         await self.db.write(
-            "INSERT OR IGNORE INTO favorites (user_id, post_id, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO favorites (user_id, post_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (user_id, post_id, clock.now_iso()))
 
     async def unfavorite(self, user_id: int, post_id: int) -> None:
@@ -53,6 +53,7 @@ class Social:
             return {}, set()
         marks = ",".join("?" * len(post_ids))
         rows = await self.db.fetchall(
-            f"SELECT post_id, COUNT(*), MAX(user_id = ?) FROM favorites WHERE post_id IN ({marks}) GROUP BY post_id",
+            f"SELECT post_id, COUNT(*), MAX(CASE WHEN user_id = ? THEN 1 ELSE 0 END) FROM favorites"
+            f" WHERE post_id IN ({marks}) GROUP BY post_id",
             (user_id if user_id is not None else -1, *post_ids))
         return {row[0]: row[1] for row in rows}, {row[0] for row in rows if row[2]}

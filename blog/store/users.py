@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from blog import clock
-from blog.store.db import Database, Row, Transaction
+from blog.store.db import Database, Row, Transaction, UniqueViolation
 
 ROLES = ("admin", "editor", "author")
 
@@ -43,6 +44,18 @@ class User:
                    row["bio"], row["image"])
 
 
+@contextmanager
+def _taken_as(username: str, email: str) -> Iterator[None]:
+    """A unique index that refused a write means the name or address was taken meanwhile
+    (on PostgreSQL another transaction may commit between our check and our write)."""
+    try:
+        yield
+    except UniqueViolation as exc:
+        if "email" in exc.constraint:
+            raise EmailTaken(email) from None
+        raise UsernameTaken(username) from None
+
+
 USER_COLUMNS = "users.id, users.username, users.email, users.role, users.created_at, users.bio, users.image"
 
 
@@ -52,20 +65,20 @@ class Users:
 
     async def create(self, username: str, email: str, password_hash: str, role: str | None = None) -> User:
         """Creates an account; the very first one is an admin, later ones authors unless told."""
-        async with self.db.transaction() as tx:
-            if role is None:
-                has_users = await tx.fetchvalue("SELECT EXISTS (SELECT 1 FROM users)")
-                role = "author" if has_users else "admin"
-            await self._check_unique(tx, username, email)
-            created_at = clock.now_iso()
-            try:
+        with _taken_as(username, email):
+            async with self.db.transaction() as tx:
+                if role is None:
+                    # Two first registrations at once must not both find the table empty.
+                    await tx.lock("first account")
+                    has_users = await tx.fetchvalue("SELECT EXISTS (SELECT 1 FROM users)")
+                    role = "author" if has_users else "admin"
+                await self._check_unique(tx, username, email)
+                created_at = clock.now_iso()
                 user_id = await tx.insert(
                     "INSERT INTO users (username, email, password_hash, role, created_at)"
                     " VALUES (?, ?, ?, ?, ?)",
                     (username, email, password_hash, role, created_at),
                 )
-            except sqlite3.IntegrityError:  # pragma: no cover - _check_unique ran in this transaction
-                raise UsernameTaken(username) from None
         return User(user_id, username, email, role, created_at)
 
     @staticmethod
@@ -124,6 +137,10 @@ class Users:
         """Changes some of username, email, bio, image, password_hash; uniqueness as at registration."""
         allowed = {"username", "email", "bio", "image", "password_hash"}
         assert set(changes) <= allowed, set(changes) - allowed
+        with _taken_as(changes.get("username") or "", changes.get("email") or ""):
+            return await self._update_profile(user_id, changes)
+
+    async def _update_profile(self, user_id: int, changes: dict[str, str | None]) -> User:
         async with self.db.transaction() as tx:
             if "username" in changes and await tx.fetchvalue(
                     "SELECT 1 FROM users WHERE username = ? COLLATE NOCASE AND id != ?", (changes["username"], user_id)):
