@@ -36,7 +36,7 @@ def serve(args: argparse.Namespace, config: Config) -> int:
 
         return run_workers(_prepare_data(config))
     if not args.as_worker:
-        print(f"blog: serving http://{config.host}:{config.port}/ from {config.data_dir.resolve()}", flush=True)
+        print(f"blog: serving http://{config.host}:{config.port}/ from {_where(config)}", flush=True)
     tune_allocator()
     app = create_app(config)
     app.on_startup.append(_freeze_startup_objects)
@@ -70,3 +70,7 @@ async def _freeze_startup_objects(app: web.Application) -> None:
     garbage collection, which otherwise walks it all again and again (long pauses)."""
     gc.collect()
     gc.freeze()
+
+
+def _where(config: Config) -> str:
+    return config.database_name if config.database_url else str(config.data_dir.resolve())

@@ -31,13 +31,18 @@ from blog.store.db import FRAGMENTS, Database, Params, Row, Transaction, UniqueV
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
 
-    Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+    PoolConnection: TypeAlias = PoolConnectionProxy[asyncpg.Record]
+    Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnection
 
 log = logging.getLogger(__name__)
 
 CHANGES_CHANNEL = "blog_changes"
 POOL_MIN, POOL_MAX = 2, 10
 RECONNECT_PAUSE = 1.0
+# A pooled connection found cut (PostgreSQL restarted, a proxy timed out) is replaced, and the
+# read, or the BEGIN, tried again on another, this many times.
+RETRIES = 2
+LOST_CONNECTION = (asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError, ConnectionError)
 ChannelHandler = Callable[[str], None]
 
 
@@ -100,6 +105,23 @@ def _rowcount(status: str) -> int:
     """asyncpg answers "UPDATE 3", "DELETE 0", "INSERT 0 1": the last number is the count."""
     last = status.rsplit(" ", 1)[-1]
     return int(last) if last.isdigit() else 0
+
+
+async def _begin(pool: asyncpg.Pool) -> tuple[PoolConnection, asyncpg.transaction.Transaction]:
+    """A pooled connection with BEGIN done. A connection the server cut (a restart) fails
+    here, before anything was written, so another is tried: the pool replaces the dead one."""
+    for attempt in range(RETRIES + 1):
+        conn = await pool.acquire()
+        transaction = conn.transaction()
+        try:
+            await transaction.start()
+            return conn, transaction
+        except LOST_CONNECTION:
+            await pool.release(conn)
+            if attempt == RETRIES:
+                raise
+            log.warning("a pooled connection was lost; beginning again on another")
+    raise AssertionError("unreachable")
 
 
 class PostgresTransaction(Transaction):
@@ -201,15 +223,32 @@ class PostgresDatabase(Database):
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         converted, args = _prepare(sql, params)
-        return list(await self._ready_pool().fetch(converted, *args))
+        for attempt in range(RETRIES + 1):
+            try:
+                return list(await self._ready_pool().fetch(converted, *args))
+            except LOST_CONNECTION:
+                if attempt == RETRIES:
+                    raise
+                log.warning("a pooled connection was lost; reading again on another")
+        raise AssertionError("unreachable")
 
     @asynccontextmanager
     async def transaction(self, *, notify: bool = True) -> AsyncIterator[Transaction]:
-        async with self._ready_pool().acquire() as conn, conn.transaction():
+        pool = self._ready_pool()
+        conn, transaction = await _begin(pool)
+        try:
             tx = PostgresTransaction(conn)
-            yield tx
-            if notify:  # delivered when, and only if, the commit is
-                await tx.notify(CHANGES_CHANNEL, self.origin)
+            try:
+                yield tx
+                if notify:  # delivered when, and only if, the commit is
+                    await tx.notify(CHANGES_CHANNEL, self.origin)
+            except BaseException:
+                if not conn.is_closed():
+                    await transaction.rollback()
+                raise
+            await transaction.commit()
+        finally:
+            await pool.release(conn)
         if notify:
             self._changed()
 
