@@ -89,6 +89,13 @@ def new_postgres_database() -> str:
     return url_of(name)
 
 
+def new_empty_postgres_database() -> str:
+    """A new database with no schema at all; its URL."""
+    name = f"blog_test_{secrets.token_hex(6)}"
+    _run(lambda: _admin(f'CREATE DATABASE "{name}"'))
+    return url_of(name)
+
+
 def drop_postgres_database(url: str) -> None:
     name = urlsplit(url).path.lstrip("/")
     assert name.startswith("blog_test_")

@@ -1,4 +1,4 @@
-"""The database file: PRAGMAs, the schema, and upgrades of old databases."""
+"""The database: PRAGMAs, the schema of each engine, and upgrades of old databases."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import sqlite3
 
 import pytest
 
+import asyncpg
+
 from blog.store import Store
-from blog.store.db import latest_version, migrations, schema_path
-from blog.store.sqlite import SqliteDatabase as Database
+from blog.store.db import UniqueViolation, latest_version, migrations, schema_path
+
+from . import databases
 
 
 def schema_of(path) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -28,6 +31,7 @@ def schema_of(path) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return shape
 
 
+@pytest.mark.sqlite_only("SQLite's own settings")
 async def test_new_database_is_created_from_schema_sql_at_the_latest_version(tmp_path):
     store = Store(tmp_path / "blog.sqlite3")
     await store.open()
@@ -40,6 +44,7 @@ async def test_new_database_is_created_from_schema_sql_at_the_latest_version(tmp
         await store.close()
 
 
+@pytest.mark.sqlite_only("SQLite files of an earlier version")
 async def test_an_old_database_upgrades_itself_and_keeps_its_data(tmp_path):
     old = tmp_path / "old.sqlite3"
     first_number, first_migration = migrations()[0]
@@ -62,29 +67,74 @@ async def test_an_old_database_upgrades_itself_and_keeps_its_data(tmp_path):
     assert schema_of(old) == schema_of(fresh), "migrations and schema.sql disagree"
 
 
-async def test_failed_write_transaction_rolls_back(tmp_path):
-    db = Database(tmp_path / "blog.sqlite3")
-    await db.open()
+async def test_failed_write_transaction_rolls_back(config):
+    store = Store(config.database)
+    await store.open()
+    db = store.db
     try:
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(UniqueViolation) as refused:
             async with db.transaction() as tx:
                 await tx.insert("INSERT INTO users (username, email, password_hash, role, created_at)"
                                 " VALUES ('a', 'a@example.com', 'x', 'author', 'now')")
                 await tx.insert("INSERT INTO users (username, email, password_hash, role, created_at)"
                                 " VALUES ('A', 'b@example.com', 'x', 'author', 'now')")
+        assert "username" in refused.value.constraint  # case does not make a name new, on either engine
         assert await db.fetchvalue("SELECT COUNT(*) FROM users") == 0
         async with db.transaction() as tx:  # the writer is usable again
             await tx.insert("INSERT INTO users (username, email, password_hash, role, created_at)"
                             " VALUES ('a', 'a@example.com', 'x', 'author', 'now')")
         assert await db.fetchvalue("SELECT COUNT(*) FROM users") == 1
     finally:
-        await db.close()
+        await store.close()
 
 
-def test_schema_sql_is_the_root_file():
+@pytest.mark.postgresql_only("PostgreSQL's schema and migrations")
+async def test_postgresql_fresh_schema_and_migrations_agree(database_url):
+    fresh = Store(database_url)  # made from schema.postgresql.sql (through the test template)
+    await fresh.open()
+    try:
+        assert await fresh.db.schema_version() == latest_version("postgresql")
+    finally:
+        await fresh.close()
+    migrated = databases.new_empty_postgres_database()
+    try:
+        conn = await asyncpg.connect(migrated)
+        try:
+            for number, path in migrations("postgresql"):
+                await conn.execute(path.read_text())
+        finally:
+            await conn.close()
+        assert await postgres_shape(migrated) == await postgres_shape(database_url), \
+            "migrations and schema.postgresql.sql disagree"
+    finally:
+        databases.drop_postgres_database(migrated)
+
+
+async def postgres_shape(url: str) -> dict[str, object]:
+    """Tables with their columns, constraints and indexes, as PostgreSQL describes them."""
+    conn = await asyncpg.connect(url)
+    try:
+        columns = await conn.fetch(
+            "SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity"
+            " FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'schema_version'"
+            " ORDER BY table_name, column_name")
+        constraints = await conn.fetch(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> 'schema_version' ORDER BY 1, 2")
+        indexes = await conn.fetch(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2")
+        return {"columns": [tuple(row) for row in columns], "constraints": [tuple(row) for row in constraints],
+                "indexes": [tuple(row) for row in indexes]}
+    finally:
+        await conn.close()
+
+
+def test_schema_files_are_at_the_root():
     assert schema_path().name == "schema.sql"
+    assert schema_path("postgresql").name == "schema.postgresql.sql"
 
 
+@pytest.mark.sqlite_only("SQLite rebuilds tables to change a CHECK")
 async def test_rebuilding_the_posts_table_keeps_everything_that_refers_to_posts(tmp_path):
     """Migration 7 rebuilds posts; with foreign keys on, dropping the old table would cascade."""
     old = tmp_path / "v6.sqlite3"
