@@ -4,7 +4,7 @@ BLOG_TEST_DATABASE_URL is set: see tests/databases.py), and a client that talks 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from cryptography.fernet import Fernet
 from blog.app import create_app
 from blog.config import Config
 
-from . import databases
+from . import databases, servers
 
 STRONG_PASSWORD = "correct horse battery staple"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -113,3 +113,33 @@ async def other_browser(client: TestClient):  # type: ignore[no-untyped-def]
     yield make
     for session in sessions:
         await session.close()
+
+
+# Real servers, for tests of several servers on one database (tests/servers.py) -----------
+
+
+@pytest.fixture
+def start_server(database_url: str, tmp_path: Path) -> Iterator[Callable[[], Awaitable[servers.Server]]]:
+    started: list[servers.Server] = []
+
+    async def start() -> servers.Server:
+        index = len(started)
+        server = servers.start(database_url, tmp_path / f"server{index}", tmp_path / f"server{index}.log")
+        started.append(server)
+        await servers.wait_until_serving(server)
+        return server
+
+    yield start
+    for server in started:
+        if server.process.poll() is None:
+            server.process.terminate()
+            server.process.wait(timeout=15)
+    for server in started:
+        output = server.log.read_text()
+        assert "Traceback" not in output, output
+
+
+@pytest.fixture
+async def cookie_browser() -> AsyncIterator[ClientSession]:
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as session:
+        yield session

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
-
 import asyncpg
+import pytest
 
 from blog.store import Store
 from blog.store.db import UniqueViolation, latest_version, migrations, schema_path
