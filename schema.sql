@@ -8,11 +8,19 @@ CREATE TABLE users (
     password_hash TEXT NOT NULL,
     role          TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'author')),
     created_at    TEXT NOT NULL,
-    bio           TEXT NOT NULL DEFAULT '',
-    image         TEXT  -- an avatar URL, as RealWorld profiles have
+    bio           TEXT NOT NULL DEFAULT '',  -- Markdown, as written (the API's bio)
+    image         TEXT,  -- an avatar URL set through the API, as RealWorld profiles have
+    display_name  TEXT NOT NULL DEFAULT '',
+    bio_html      TEXT NOT NULL DEFAULT '',  -- the bio rendered and sanitized when saved
+    avatar        TEXT,  -- an uploaded avatar: content-hash file names in images/, square
+    avatar_small  TEXT,
+    last_login_at TEXT,
+    suspended_at  TEXT,  -- cannot log in or use the API while set
+    deleted_at    TEXT   -- a deleted account: kept, anonymised, so its comments stay as "deleted user"
 );
 CREATE UNIQUE INDEX users_username ON users (username COLLATE NOCASE);
 CREATE UNIQUE INDEX users_email ON users (email COLLATE NOCASE);
+CREATE INDEX users_avatar ON users (avatar) WHERE avatar IS NOT NULL;
 
 CREATE TABLE sessions (
     id           INTEGER PRIMARY KEY,
@@ -25,6 +33,34 @@ CREATE TABLE sessions (
     address      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX sessions_user ON sessions (user_id);
+
+-- Links sent by mail (password resets, email changes): only their hashes are kept.
+CREATE TABLE account_tokens (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose    TEXT NOT NULL CHECK (purpose IN ('password_reset', 'email_change')),
+    token_hash TEXT NOT NULL UNIQUE,
+    new_email  TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT
+);
+CREATE INDEX account_tokens_user ON account_tokens (user_id);
+
+-- Password reset requests, counted per address and per client to limit them.
+CREATE TABLE reset_requests (
+    id           INTEGER PRIMARY KEY,
+    scope        TEXT NOT NULL CHECK (scope IN ('email', 'address')),
+    key          TEXT NOT NULL,
+    requested_at TEXT NOT NULL
+);
+CREATE INDEX reset_requests_lookup ON reset_requests (scope, key, requested_at);
+
+-- The site's own settings (title, navigation, ...), set on /admin/settings.
+CREATE TABLE site_settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL  -- JSON; a setting without a row takes its default (BLOG_* variables)
+) WITHOUT ROWID;
 
 -- Failed logins, counted per account and per client address to slow down guessing.
 CREATE TABLE login_failures (
@@ -57,7 +93,8 @@ CREATE TABLE posts (
     editor_id    INTEGER REFERENCES users (id),  -- who edited last, once somebody has
     edited_at    TEXT,
     version      INTEGER NOT NULL DEFAULT 1,     -- bumped by every save; stale forms get 409
-    deleted_at   TEXT                            -- in the trash since
+    deleted_at   TEXT,                           -- in the trash since
+    comments_open INTEGER NOT NULL DEFAULT 1        -- 0: no comment form, comments refused
 );
 CREATE UNIQUE INDEX posts_slug ON posts (slug);
 -- Keyset paging: every public list walks one of these, whatever the page.

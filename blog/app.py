@@ -21,6 +21,7 @@ from blog.keys import (
     CONFIG,
     IMAGE_EXECUTOR,
     IMAGE_FILES,
+    MAILER,
     PAGE_CACHE,
     PASSWORDS,
     REQUEST_IDS,
@@ -31,6 +32,7 @@ from blog.keys import (
 from blog.live.broker import Broker, LocalBroker
 from blog.live.rooms import Rooms
 from blog.live.sqlite_broker import SqliteBroker
+from blog.mail.sender import Mailer
 from blog.ops.maintenance import maintenance_job
 from blog.ops.threads import background_threads
 from blog.store import Store
@@ -73,6 +75,8 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(_password_workers)
     app.cleanup_ctx.append(_image_workers)
     app.cleanup_ctx.append(maintenance_job)
+    app[MAILER] = Mailer(config)
+    app.cleanup_ctx.append(_mail)
     app[IMAGE_FILES] = ImageFiles(config.data_dir / "images")
     app[BROKER] = _broker(config, store)
     app[ROOMS] = Rooms(app[BROKER])
@@ -106,6 +110,14 @@ async def _image_workers(app: web.Application) -> AsyncIterator[None]:
     app[IMAGE_EXECUTOR] = executor
     yield
     executor.shutdown(wait=True)
+
+
+async def _mail(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG]
+    if not config.smtp_host:
+        log.info("no BLOG_SMTP_HOST: mails are written to %s", config.outbox_dir.resolve())
+    yield
+    await app[MAILER].close()
 
 
 def _broker(config: Config, store: Store) -> Broker:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 DAY = 24 * 60 * 60
+SMTP_TLS_MODES = ("off", "starttls", "tls")
 
 
 class ConfigError(ValueError):
@@ -48,10 +49,32 @@ class Config:
     # The address readers reach the blog at (https://blog.example.com), for absolute URLs in
     # feeds, the sitemap, link previews and mails; unset, each request's own scheme and Host.
     base_url: str = ""
+    # Mail (password resets, email changes). Without an SMTP host, mails are written to
+    # <data dir>/outbox/ as .eml files, so a fresh install works without a mail server.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_tls: str = "off"  # off, starttls or tls
+    # The sender's address; unset, noreply@ the host of BLOG_BASE_URL (or localhost).
+    mail_from: str = ""
 
     def __post_init__(self) -> None:
         if self.base_url:
             object.__setattr__(self, "base_url", _base_url(self.base_url))
+        if self.smtp_tls not in SMTP_TLS_MODES:
+            raise ConfigError(f"BLOG_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)} (got {self.smtp_tls!r})")
+
+    @property
+    def sender_address(self) -> str:
+        if self.mail_from:
+            return self.mail_from
+        host = urlsplit(self.base_url).hostname if self.base_url else None
+        return f"noreply@{host or 'localhost'}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
 
     @property
     def cors_origin_set(self) -> frozenset[str]:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from blog.content.images import ImageFiles
     from blog.live.broker import Broker
     from blog.live.rooms import Rooms
+    from blog.mail.sender import Mailer
     from blog.store import Store
     from blog.store.users import User
     from blog.web.page_cache import PageCache
@@ -33,6 +34,8 @@ ROOMS: web.AppKey[Rooms] = web.AppKey("rooms")
 PAGE_CACHE: web.AppKey[PageCache] = web.AppKey("page_cache")
 SHARED_PAGES: web.AppKey[SharedPages] = web.AppKey("shared_pages")
 REQUEST_IDS: web.AppKey[RequestIds] = web.AppKey("request_ids")
+# Mail goes out through this, in the background (blog/mail/).
+MAILER: web.AppKey[Mailer] = web.AppKey("mailer")
 # The API's OpenAPI document (blog/api/openapi.json), read once at start-up and served as is.
 API_OPENAPI: web.AppKey[str] = web.AppKey("api_openapi")
 

@@ -19,9 +19,10 @@ from blog.api.auth import check_password, issue_token, require_caller
 from blog.api.errors import ApiError, Errors, invalid
 from blog.api.serializers import user_json
 from blog.api.validation import optional_text, read_object, required_text, too_long
-from blog.keys import CONFIG, PASSWORDS, STORE
+from blog.keys import PASSWORDS, STORE
 from blog.store.users import EmailTaken, User, UsernameTaken
 from blog.web.json_errors import TOKEN_CHALLENGE, json_response
+from blog.web.site import current_site
 
 USERNAME_PATTERN = usernames.USERNAME_PATTERN.pattern  # as on the HTML registration form
 USERNAME_RULE = "is invalid (use 3 to 30 letters, digits, '-' or '_')"
@@ -71,7 +72,7 @@ def _taken(exc: Exception) -> ApiError:
 
 
 async def register(request: web.Request) -> web.Response:
-    if not request.config_dict[CONFIG].registration_open:
+    if not (await current_site(request)).registration_open:
         raise ApiError(403, {"registration": ["is closed"]})
     clean, errors = validate_registration(await read_object(request, "user"))
     if errors:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from blog.store.account_tokens import AccountTokens
 from blog.store.articles import Articles
 from blog.store.comments import Comments
 from blog.store.db import Database
 from blog.store.live_events import LiveEvents
 from blog.store.login_failures import LoginFailures
 from blog.store.posts import Posts
+from blog.store.reset_requests import ResetRequests
 from blog.store.revisions import Revisions
 from blog.store.seed import Seed
 from blog.store.sessions import Sessions
+from blog.store.settings import Settings
 from blog.store.social import Social
 from blog.store.tokens import Tokens
 from blog.store.users import Users
@@ -32,6 +35,9 @@ class Store:
         self.articles = Articles(self.db)
         self.seed = Seed(self.db)
         self.live_events = LiveEvents(self.db)
+        self.settings = Settings(self.db)
+        self.account_tokens = AccountTokens(self.db)
+        self.reset_requests = ResetRequests(self.db)
 
     async def open(self) -> None:
         await self.db.open()

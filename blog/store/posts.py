@@ -74,6 +74,9 @@ class Post:
     author_id: int
     author: str
     editor: str | None
+    comments_open: bool = True
+    author_name: str = ""  # the author's display name (or username; "deleted user" once deleted)
+    author_avatar: str | None = None  # the author's small avatar, if any
     tags: tuple[str, ...] = field(default=())
 
     @property
@@ -130,7 +133,10 @@ POST_COLUMNS = (
     " posts.status, posts.publish_at, posts.image, posts.thumbnail, posts.image_alt, posts.created_at,"
     " posts.updated_at,"
     " posts.published_at, posts.edited_at, posts.version, posts.deleted_at, posts.author_id,"
-    " authors.username AS author, editors.username AS editor, " + TAGS_COLUMN
+    " authors.username AS author, editors.username AS editor, posts.comments_open,"
+    " CASE WHEN authors.deleted_at IS NOT NULL THEN 'deleted user' WHEN authors.display_name != ''"
+    " THEN authors.display_name ELSE authors.username END AS author_name,"
+    " authors.avatar_small AS author_avatar, " + TAGS_COLUMN
 )
 POST_FROM = (
     "FROM posts JOIN users AS authors ON authors.id = posts.author_id"
@@ -145,6 +151,7 @@ LISTED_COLUMNS = (
 def _post(row: Row) -> Post:
     values = dict(row)
     values["tags"] = _tags(values["tags"])
+    values["comments_open"] = bool(values["comments_open"])
     return Post(**values)
 
 
@@ -247,6 +254,24 @@ class Posts:
         )
         return [_post(row) for row in rows]
 
+    async def pages(self) -> list[Post]:
+        """Every page that is not in the trash (About, Contact...), by title: the editors' list."""
+        rows = await self.db.fetchall(
+            f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.kind = 'page' AND posts.deleted_at IS NULL"
+            " ORDER BY posts.title COLLATE NOCASE LIMIT 500")
+        return [_post(row) for row in rows]
+
+    async def bodies_after(self, after_id: int, limit: int) -> list[tuple[int, str]]:
+        """(id, Markdown body) of posts and pages in id order, for rendering them all again."""
+        rows = await self.db.fetchall("SELECT id, body FROM posts WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit))
+        return [(row[0], row[1]) for row in rows]
+
+    async def set_bodies_html(self, rendered: list[tuple[int, str]]) -> None:
+        """Stores bodies rendered again by a newer renderer: no new version, the text is the same."""
+        async with self.db.transaction() as tx:
+            await tx.executemany("UPDATE posts SET body_html = ? WHERE id = ?",
+                                 [(body_html, post_id) for post_id, body_html in rendered])
+
     async def image_in_use(self, name: str) -> bool:
         return bool(await self.db.fetchvalue(
             "SELECT EXISTS (SELECT 1 FROM posts WHERE image = ? OR thumbnail = ?)", (name, name)))
@@ -260,17 +285,18 @@ class Posts:
 
     # Writing ----------------------------------------------------------------
 
-    async def create(self, author_id: int, fields: PostFields, image: tuple[str, str] | None) -> Post:
+    async def create(self, author_id: int, fields: PostFields, image: tuple[str, str] | None, *,
+                     kind: str = "post", comments_open: bool = True) -> Post:
         now = clock.now_iso()
         async with self.db.transaction() as tx:
             slug = await _unique_slug(tx, fields.title, None)
             post_id = await tx.insert(
-                "INSERT INTO posts (author_id, slug, title, summary, excerpt, body, body_html, status,"
-                " image, thumbnail, created_at, updated_at, published_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (author_id, slug, fields.title, fields.summary, fields.excerpt, fields.body, fields.body_html,
+                "INSERT INTO posts (author_id, kind, slug, title, summary, excerpt, body, body_html, status,"
+                " image, thumbnail, created_at, updated_at, published_at, comments_open)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (author_id, kind, slug, fields.title, fields.summary, fields.excerpt, fields.body, fields.body_html,
                  fields.status, *(image or (None, None)), now, now,
-                 now if fields.status == "published" else None),
+                 now if fields.status == "published" else None, comments_open),
             )
             await _write_tags(tx, post_id, fields.tags)
             await _record_revision(tx, post_id, 1, fields, author_id, now)
@@ -279,16 +305,18 @@ class Posts:
         return post
 
     async def update(self, post_id: int, expected_version: int, editor_id: int, fields: PostFields,
-                     image: tuple[str, str] | None | bool = True) -> tuple[Post, list[str]]:
+                     image: tuple[str, str] | None | bool = True,
+                     comments_open: bool | None = None) -> tuple[Post, list[str]]:
         """Saves an edit unless the post moved on since `expected_version` (VersionConflict).
 
         `image` is True to keep the current image, None to remove it, or new
-        (display, thumbnail) names. Returns the post and the image names it let go of."""
+        (display, thumbnail) names; `comments_open` None keeps the post's setting.
+        Returns the post and the image names it let go of."""
         now = clock.now_iso()
         async with self.db.transaction() as tx:
             row = await tx.fetchone(
-                "SELECT version, image, thumbnail, published_at FROM posts WHERE id = ? AND deleted_at IS NULL",
-                (post_id,))
+                "SELECT version, image, thumbnail, published_at, comments_open FROM posts"
+                " WHERE id = ? AND deleted_at IS NULL", (post_id,))
             if row is None:
                 raise LookupError(post_id)
             if row["version"] != expected_version:
@@ -305,9 +333,10 @@ class Posts:
             await tx.execute(
                 "UPDATE posts SET slug = ?, title = ?, summary = ?, excerpt = ?, body = ?, body_html = ?,"
                 " status = ?, image = ?, thumbnail = ?, updated_at = ?, published_at = ?, editor_id = ?,"
-                " edited_at = ?, version = ? WHERE id = ?",
+                " edited_at = ?, version = ?, comments_open = ? WHERE id = ?",
                 (slug, fields.title, fields.summary, fields.excerpt, fields.body, fields.body_html,
-                 fields.status, *names, now, published_at, editor_id, now, version, post_id),
+                 fields.status, *names, now, published_at, editor_id, now, version,
+                 row["comments_open"] if comments_open is None else comments_open, post_id),
             )
             await _write_tags(tx, post_id, fields.tags)
             await _record_revision(tx, post_id, version, fields, editor_id, now)

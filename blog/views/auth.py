@@ -13,9 +13,10 @@ from blog.accounts.login import WrongCredentials, authenticate, log_in, log_out,
 from blog.accounts.passwords import password_problem
 from blog.accounts.throttle import TooManyAttempts
 from blog.accounts.usernames import USERNAME_PATTERN, USERNAME_RULE
-from blog.keys import CONFIG, PASSWORDS, STORE
+from blog.keys import PASSWORDS, STORE
 from blog.store.users import EmailTaken, User, UsernameTaken
 from blog.web.forms import FieldErrors, text_fields
+from blog.web.site import current_site
 
 
 def _render(template: str, request: web.Request, context: dict[str, Any], status: int = 200) -> web.Response:
@@ -52,7 +53,7 @@ def _already_logged_in(request: web.Request) -> None:
 
 async def register_form(request: web.Request) -> web.Response:
     _already_logged_in(request)
-    if not request.config_dict[CONFIG].registration_open:
+    if not (await current_site(request)).registration_open:
         return _render("auth/registration_closed.html", request, {}, status=403)
     return _render("auth/register.html", request, _register_context(request, {}, {}))
 
@@ -66,7 +67,7 @@ def _register_context(request: web.Request, values: dict[str, str], errors: Fiel
 
 
 async def register(request: web.Request) -> web.Response:
-    if not request.config_dict[CONFIG].registration_open:
+    if not (await current_site(request)).registration_open:
         return _render("auth/registration_closed.html", request, {}, status=403)
     fields = await text_fields(request, "username", "email", "password", "next", strip=("username", "email"))
     clean, errors = validate_registration(fields)

@@ -12,10 +12,11 @@ from blog.accounts.current import current_user
 from blog.content.comments import can_delete_comment, can_moderate
 from blog.content.permissions import can_edit, can_view
 from blog.content.post_form import normalise_tag
-from blog.keys import CONFIG, SHARED_PAGES, STORE
+from blog.keys import SHARED_PAGES, STORE
 from blog.store.posts import Page, Post
 from blog.web.csrf import CSRF_SESSION_KEY
 from blog.web.shared_pages import render_shared
+from blog.web.site import current_site
 
 
 def post_url(request: web.Request, post: Post, suffix: str = "") -> str:
@@ -61,9 +62,9 @@ async def nav_identity(request: web.Request) -> tuple[object, ...] | None:
     """Everything the nav shows that differs between readers (see shared_pages)."""
     user = current_user(request)
     if user is None:
-        return ("anonymous", request.config_dict[CONFIG].registration_open)
+        return ("anonymous", (await current_site(request)).registration_open)
     token = (await get_session(request)).get(CSRF_SESSION_KEY)
-    return (user.id, user.username, token) if token else None
+    return (user.id, user.username, user.role, token) if token else None
 
 
 async def index(request: web.Request) -> web.Response:
