@@ -16,6 +16,7 @@ from blog.accounts.passwords import Passwords
 from blog.api.app import create_api
 from blog.config import Config
 from blog.content.images import ImageFiles
+from blog.content.reading_time import reading_minutes
 from blog.keys import (
     BROKER,
     CONFIG,
@@ -84,7 +85,7 @@ def create_app(config: Config) -> web.Application:
     # Sockets close in on_shutdown: clients hear 1001 and the server exits without waiting on them.
     app.on_shutdown.append(_close_live_readers)
     app.on_response_prepare.append(add_security_headers)
-    setup_templates(app, filters={"device": device_name})
+    setup_templates(app, filters={"device": device_name, "reading_minutes": reading_minutes})
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)
     for module in (posts, editor, history, trash, images, comments, live, social, auth, account):
         module.setup_routes(app)

@@ -24,6 +24,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
+from blog.content.highlight import TOKEN_CLASSES, highlight_code
+
 __all__ = ["render_markdown", "summarize"]
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
@@ -32,7 +34,7 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
         "h1", "h2", "h3", "h4", "h5", "h6",
         "strong", "em", "del", "s", "code", "pre", "blockquote",
         "ul", "ol", "li",
-        "a", "img",
+        "a", "img", "span",
         "table", "thead", "tbody", "tr", "th", "td",
     }
 )  # fmt: skip
@@ -47,6 +49,7 @@ ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = MappingProxyType(
         "a": frozenset({"href", "title"}),
         "img": frozenset({"src", "alt", "title"}),
         "code": frozenset({"class"}),
+        "span": frozenset({"class"}),  # highlighted code's tokens: narrowed to TOKEN_CLASSES
         "ol": frozenset({"start"}),
     }
 )
@@ -121,9 +124,14 @@ def _style_to_align(attrs: dict[str, str | int | float]) -> None:
         attrs["align"] = match.group(1)
 
 
+def _highlight(code: str, language: str, attrs: str) -> str:
+    """Fenced code in a known language as highlighted spans (markdown-it wraps them in <pre><code>)."""
+    return highlight_code(code, language)
+
+
 def _build_markdown() -> MarkdownIt:
     """Build the shared parser once; it is not modified after this."""
-    md = _BlogMarkdownIt("js-default")
+    md = _BlogMarkdownIt("js-default", {"highlight": _highlight})
     md.core.ruler.push("blog_annotate", _annotate_tokens)
     return md
 
@@ -140,6 +148,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "code" and attribute == "class":
         classes = [c for c in value.split() if _LANGUAGE_CLASS_RE.fullmatch(c)]
         return " ".join(classes) or None
+    if tag == "span" and attribute == "class":
+        return " ".join(c for c in value.split() if c in TOKEN_CLASSES) or None
     if tag == "ol" and attribute == "start":
         return value if value.isascii() and value.isdigit() else None
     return value

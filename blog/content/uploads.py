@@ -39,9 +39,12 @@ async def save_upload(request: web.Request, field: object) -> tuple[str, str] | 
 
 
 async def release_images(request: web.Request, names: list[str]) -> None:
-    """Deletes image files that no post refers to any more (they may be shared by content)."""
+    """Deletes image files that nothing refers to any more (they may be shared by content):
+    no post, no avatar, not the site's icon."""
     store, files = request.config_dict[STORE], request.config_dict[IMAGE_FILES]
+    icons = await store.settings.image_names() if names else set()
     for name in names:
-        if not await store.posts.image_in_use(name):
+        if name not in icons and not await store.posts.image_in_use(name) \
+                and not await store.users.avatar_in_use(name):
             files.delete(name)
 

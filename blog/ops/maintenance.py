@@ -22,7 +22,8 @@ ORPHAN_MIN_AGE = 60 * 60
 
 
 async def remove_orphan_images(store: Store, files: ImageFiles, min_age: float = ORPHAN_MIN_AGE) -> list[str]:
-    referenced = await store.posts.all_image_names()
+    referenced = (await store.posts.all_image_names() | await store.users.avatar_names()
+                  | await store.settings.image_names())
     return await asyncio.get_running_loop().run_in_executor(
         None, lambda: files.remove_orphans(referenced, min_age=min_age))
 
@@ -30,6 +31,8 @@ async def remove_orphan_images(store: Store, files: ImageFiles, min_age: float =
 async def tidy(store: Store, files: ImageFiles) -> None:
     sessions = await store.sessions.purge_expired()
     failures = await store.login_failures.purge_older_than(LOGIN_FAILURE_KEEP)
+    await store.reset_requests.purge_older_than(LOGIN_FAILURE_KEEP)
+    await store.account_tokens.purge_expired()
     images = await remove_orphan_images(store, files)
     log.info("maintenance: %d expired sessions, %d old login failures, %d orphan images removed",
              sessions, failures, len(images))
