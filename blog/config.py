@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -54,7 +54,7 @@ class Config:
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_username: str = ""
-    smtp_password: str = field(default="", repr=False)
+    smtp_password: str = dataclasses.field(default="", repr=False)
     smtp_tls: str = "off"  # off, starttls or tls
     # The sender's address; unset, noreply@ the host of BLOG_BASE_URL (or localhost).
     mail_from: str = ""

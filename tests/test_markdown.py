@@ -144,7 +144,12 @@ def test_table_with_alignment_uses_align_not_style() -> None:
 def test_code_fence_keeps_language_class() -> None:
     out = render_markdown("```python\nprint('hi') & <b>\n```")
     assert out.startswith('<pre><code class="language-python">')
-    assert "print('hi') &amp; &lt;b&gt;" in out
+    # Highlighted into spans (tests/test_highlighting.py), the code itself still escaped.
+    assert "<b>" not in out
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)).strip() == "print('hi') & <b>"
+
+    plain = render_markdown("```nosuchlanguage\nprint('hi') & <b>\n```")
+    assert "print('hi') &amp; &lt;b&gt;" in plain
 
 
 @pytest.mark.parametrize("info", ["c++", "objective-c", "shell_session"])

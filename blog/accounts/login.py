@@ -20,9 +20,14 @@ class WrongCredentials(Exception):
     """No account has this login and password (which of the two is wrong is not said)."""
 
 
+class AccountSuspended(Exception):
+    """The password is right, but an admin suspended the account."""
+
+
 async def authenticate(request: web.Request, login: str, password: str) -> User:
     """The account when the password is right. Raises TooManyAttempts while guessing is
-    paused and WrongCredentials otherwise; upgrades an old hash on success."""
+    paused, WrongCredentials otherwise, and AccountSuspended for a suspended account;
+    upgrades an old hash on success."""
     await check_not_blocked(request, login)
     store, passwords = request.config_dict[STORE], request.config_dict[PASSWORDS]
     found = await store.users.credentials(login) if login else None
@@ -31,6 +36,8 @@ async def authenticate(request: web.Request, login: str, password: str) -> User:
         raise WrongCredentials()
     user, stored_hash = found
     await forget_failures(request, login)
+    if user.suspended_at is not None:  # said only to whoever knows the password
+        raise AccountSuspended()
     if passwords.needs_rehash(stored_hash):
         await store.users.set_password_hash(user.id, await passwords.hash(password))
     return user

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from blog.accounts.login import WrongCredentials, authenticate
+from blog.accounts.login import AccountSuspended, WrongCredentials, authenticate
 from blog.accounts.throttle import TooManyAttempts
 from blog.api.errors import ApiError, unauthorized
 from blog.keys import CONFIG, STORE
@@ -75,3 +75,5 @@ async def check_password(request: web.Request, login: str, password: str, challe
                        {"Retry-After": str(exc.seconds)}) from None
     except WrongCredentials:
         raise unauthorized("credentials", "invalid", challenge) from None
+    except AccountSuspended:
+        raise ApiError(403, {"account": ["is suspended"]}) from None

@@ -12,7 +12,7 @@ from blog.api.auth import optional_caller, require_caller, viewer_id
 from blog.api.errors import Errors, forbidden, invalid, not_found
 from blog.api.serializers import comment_json
 from blog.api.validation import BIG_DIGITS, BLANK, INTEGER, is_blank, optional_text, read_object, too_long
-from blog.content.comments import COMMENT_MAX, add_comment, can_delete_comment, delete_comment
+from blog.content.comments import COMMENT_MAX, CommentsClosed, add_comment, can_delete_comment, delete_comment
 from blog.keys import STORE
 from blog.store.comments import Comment
 from blog.store.posts import SQLITE_INTEGER_MAX, Post
@@ -51,8 +51,13 @@ def _comment_body(data: dict[str, object]) -> str:
 async def create(request: web.Request) -> web.Response:
     caller = await require_caller(request)
     post = await load_post(request, caller, public=True)
+    if not post.comments_open:
+        raise forbidden("comment", "comments are closed on this article")
     body = _comment_body(await read_object(request, "comment"))
-    comment = await add_comment(root_app(request), post, caller.user, body)
+    try:
+        comment = await add_comment(root_app(request), post, caller.user, body)
+    except CommentsClosed:
+        raise forbidden("comment", "comments are closed on this article") from None
     return json_response({"comment": comment_json(comment, caller.user, False)}, status=201)
 
 

@@ -35,9 +35,8 @@ def highlight_code(code: str, language: str) -> str:
 
 def stylesheet() -> str:
     """The contents of blog/static/css/code.css: token colours for the light and the dark theme."""
-    light = "\n".join(HtmlFormatter(style=LIGHT_STYLE, classprefix=CLASS_PREFIX).get_token_style_defs("pre"))
-    dark = HtmlFormatter(style=DARK_STYLE, classprefix=CLASS_PREFIX).get_token_style_defs("pre")
-    indented = "\n".join("  " + line for line in dark)
+    light = "\n".join(_token_rules(LIGHT_STYLE))
+    indented = "\n".join("  " + line for line in _token_rules(DARK_STYLE))
     return (
         "/* Code highlighting, made by blog.content.highlight.stylesheet(); do not edit by hand:\n"
         "   python -c \"from blog.content.highlight import stylesheet; print(stylesheet(), end='')\""
@@ -49,3 +48,9 @@ def stylesheet() -> str:
         f"{indented}\n"
         "}\n"
     )
+
+
+def _token_rules(style: str) -> list[str]:
+    """A style's colours for our token classes only (no backgrounds or line numbers: ours are above)."""
+    css = HtmlFormatter(style=style, classprefix=CLASS_PREFIX).get_style_defs("pre")
+    return [line for line in css.splitlines() if line.startswith(f"pre .{CLASS_PREFIX}")]

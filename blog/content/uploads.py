@@ -10,6 +10,7 @@ from aiohttp import web
 
 from blog.content.images import ImageFiles, process_image
 from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, STORE
+from blog.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,12 @@ async def save_upload(request: web.Request, field: object) -> tuple[str, str] | 
 
 
 async def release_images(request: web.Request, names: list[str]) -> None:
-    """Deletes image files that nothing refers to any more (they may be shared by content):
-    no post, no avatar, not the site's icon."""
-    store, files = request.config_dict[STORE], request.config_dict[IMAGE_FILES]
+    """Deletes image files that nothing refers to any more (they may be shared by content)."""
+    await release_files(request.config_dict[STORE], request.config_dict[IMAGE_FILES], names)
+
+
+async def release_files(store: Store, files: ImageFiles, names: list[str]) -> None:
+    """Deletes those of these image files that no post, avatar or site icon refers to."""
     icons = await store.settings.image_names() if names else set()
     for name in names:
         if name not in icons and not await store.posts.image_in_use(name) \

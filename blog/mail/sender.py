@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Coroutine
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
+from typing import Any
 
 import aiosmtplib
 
@@ -46,6 +48,19 @@ class Mailer:
     def send(self, message: EmailMessage) -> None:
         """Hands the message over for delivery and returns at once."""
         task = asyncio.get_running_loop().create_task(self._deliver(message))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    def in_background(self, job: Coroutine[Any, Any, None]) -> None:
+        """Runs work that ends in a mail (looking up whom to write to, making a link) after the
+        response: the page a visitor sees then takes the same time whatever the work finds."""
+        async def guarded() -> None:
+            try:
+                await job
+            except Exception:
+                log.exception("preparing a mail failed")
+
+        task = asyncio.get_running_loop().create_task(guarded())
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 

@@ -40,4 +40,4 @@ class Settings:
     async def image_names(self) -> set[str]:
         """Image files the settings refer to (the site's icon)."""
         stored = await self._read()
-        return {name for name in (stored.get("icon"), stored.get("icon_small")) if isinstance(name, str)}
+        return {name for name in (stored.get("icon"), stored.get("icon_large")) if isinstance(name, str)}

@@ -32,6 +32,7 @@ NOTICES = {
     "password": "Your password is changed. Every other session has been logged out and every API token revoked.",
     "sessions": "Every other session has been logged out.",
     "token": "The API token is revoked.",
+    "reset": "Your new password is saved. Every other session has been logged out and every API token revoked.",
 }
 
 

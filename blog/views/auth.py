@@ -9,7 +9,7 @@ from aiohttp import web
 from email_validator import EmailNotValidError, validate_email
 
 from blog.accounts.current import current_user
-from blog.accounts.login import WrongCredentials, authenticate, log_in, log_out, safe_next
+from blog.accounts.login import AccountSuspended, WrongCredentials, authenticate, log_in, log_out, safe_next
 from blog.accounts.passwords import password_problem
 from blog.accounts.throttle import TooManyAttempts
 from blog.accounts.usernames import USERNAME_PATTERN, USERNAME_RULE
@@ -111,6 +111,9 @@ async def login(request: web.Request) -> web.Response:
     except WrongCredentials:
         context["error"] = "The username or password is not right."
         return _render("auth/login.html", request, context, status=400)
+    except AccountSuspended:
+        context["error"] = "This account is suspended. Ask an admin of this blog to restore it."
+        return _render("auth/login.html", request, context, status=403)
     await log_in(request, user)
     raise web.HTTPSeeOther(location=target)
 

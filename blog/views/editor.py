@@ -1,4 +1,7 @@
-"""Writing: new posts, edits without lost updates, and moving posts to the trash."""
+"""Writing: new posts and pages, edits without lost updates, and moving them to the trash.
+
+Pages (About, Contact) are posts of the kind "page": the same form, history and trash;
+only editors and admins write them, and they take no comments."""
 
 from __future__ import annotations
 
@@ -10,32 +13,54 @@ from aiohttp import web
 from blog.accounts.current import current_user, require_login
 from blog.content.images import ImageRejected
 from blog.content.markdown import render_markdown
-from blog.content.permissions import can_edit
+from blog.content.permissions import can_edit, can_write_pages
 from blog.content.post_form import BODY_MAX, validate_post
 from blog.content.uploads import release_images, save_upload
 from blog.keys import STORE
 from blog.store.posts import Post, VersionConflict
 from blog.views.posts import load_post, post_url
 from blog.web.forms import FieldErrors, text_fields
+from blog.web.site import current_site
 
-FIELDS = ("title", "body", "summary", "tags", "status")
-EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "published"}
+FIELDS = ("title", "body", "summary", "tags", "status", "comments", "comments_shown")
+EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "published", "comments": ""}
 
 
 def _form_page(request: web.Request, context: dict[str, Any], status: int = 200,
                template: str = "posts/form.html") -> web.Response:
-    defaults: dict[str, Any] = {"post": None, "errors": {}, "version": None}
+    post = context.get("post")
+    defaults: dict[str, Any] = {"post": None, "errors": {}, "version": None, "kind": post.kind if post else "post"}
     return aiohttp_jinja2.render_template(template, request, {**defaults, **context}, status=status)
 
 
 def _values_of(post: Post) -> dict[str, str]:
     return {"title": post.title, "body": post.body, "summary": post.summary, "tags": post.tag_text,
-            "status": post.status}
+            "status": post.status, "comments": "on" if post.comments_open else ""}
+
+
+async def _empty_form(request: web.Request) -> dict[str, str]:
+    """A new post takes comments when the site's setting says so (its form can change that)."""
+    return {**EMPTY_FORM, "comments": "on" if (await current_site(request)).comments_default else ""}
 
 
 async def _read_form(request: web.Request) -> tuple[dict[str, str], Any]:
     values = await text_fields(request, *FIELDS, "version", "remove_image", strip=("title", "summary", "tags"))
     return values, (await request.post()).get("image")
+
+
+async def _comments_open(request: web.Request, values: dict[str, str], post: Post | None) -> bool | None:
+    """The form's choice; a form without the checkbox (a script's) keeps the post's setting,
+    or for a new post takes the site's. Pages take no comments."""
+    if (post.kind if post else values.get("kind", "post")) == "page":
+        return False if post is None else None
+    if values["comments_shown"]:
+        return values["comments"] == "on"
+    return (await current_site(request)).comments_default if post is None else None
+
+
+def _page_writer(request: web.Request) -> None:
+    if not can_write_pages(current_user(request)):
+        raise web.HTTPForbidden(text="Only editors and admins write pages.")
 
 
 async def _image_from(request: web.Request, upload: Any, errors: FieldErrors) -> tuple[str, str] | None:
@@ -49,11 +74,27 @@ async def _image_from(request: web.Request, upload: Any, errors: FieldErrors) ->
 
 @require_login
 async def new_form(request: web.Request) -> web.Response:
-    return _form_page(request, {"values": EMPTY_FORM})
+    return _form_page(request, {"values": await _empty_form(request)})
+
+
+@require_login
+async def new_page_form(request: web.Request) -> web.Response:
+    _page_writer(request)
+    return _form_page(request, {"values": {**EMPTY_FORM}, "kind": "page"})
 
 
 @require_login
 async def create(request: web.Request) -> web.Response:
+    return await _create(request, "post")
+
+
+@require_login
+async def create_page(request: web.Request) -> web.Response:
+    _page_writer(request)
+    return await _create(request, "page")
+
+
+async def _create(request: web.Request, kind: str) -> web.Response:
     user = current_user(request)
     assert user is not None
     values, upload = await _read_form(request)
@@ -62,8 +103,10 @@ async def create(request: web.Request) -> web.Response:
     if fields is None or errors:
         if image:
             await release_images(request, list(image))
-        return _form_page(request, {"values": values, "errors": errors}, status=400)
-    post = await request.config_dict[STORE].posts.create(user.id, fields, image)
+        return _form_page(request, {"values": values, "errors": errors, "kind": kind}, status=400)
+    comments_open = await _comments_open(request, {**values, "kind": kind}, None)
+    post = await request.config_dict[STORE].posts.create(user.id, fields, image, kind=kind,
+                                                         comments_open=bool(comments_open))
     raise web.HTTPSeeOther(location=post_url(request, post))
 
 
@@ -97,7 +140,8 @@ async def update(request: web.Request) -> web.Response:
     image_change: tuple[str, str] | None | bool = image or (None if values["remove_image"] else True)
     try:
         saved, released = await request.config_dict[STORE].posts.update(
-            post.id, version, user.id, fields, image_change)
+            post.id, version, user.id, fields, image_change,
+            comments_open=await _comments_open(request, values, post))
     except VersionConflict as conflict:
         if image:
             await release_images(request, list(image))
@@ -144,6 +188,8 @@ async def preview(request: web.Request) -> web.Response:
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/posts/new", new_form, name="new_post")
     app.router.add_post("/posts/new", create)
+    app.router.add_get("/pages/new", new_page_form, name="new_page")
+    app.router.add_post("/pages/new", create_page)
     app.router.add_get(r"/posts/{id:\d+}/{slug}/edit", edit_form, name="edit_post")
     app.router.add_post(r"/posts/{id:\d+}/{slug}/edit", update)
     app.router.add_post(r"/posts/{id:\d+}/{slug}/delete", move_to_trash, name="delete_post")

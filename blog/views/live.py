@@ -59,7 +59,7 @@ async def live(request: web.Request) -> web.StreamResponse:
     tasks = [asyncio.create_task(reader.send_queued()), asyncio.create_task(_drop_when_overflowed(reader))]
     await rooms.join(reader)
     try:
-        await _receive(request, reader)
+        await _receive(request, reader, post.comments_open)
     finally:
         for task in tasks:
             task.cancel()
@@ -72,7 +72,7 @@ async def _drop_when_overflowed(reader: Reader) -> None:
     await reader.ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"too far behind; reconnect")
 
 
-async def _receive(request: web.Request, reader: Reader) -> None:
+async def _receive(request: web.Request, reader: Reader, comments_open: bool) -> None:
     limit, last_typing = RateLimit(RATE_BURST, RATE_PER_SECOND), 0.0
     async for message in reader.ws:
         if message.type != WSMsgType.TEXT:
@@ -85,6 +85,8 @@ async def _receive(request: web.Request, reader: Reader) -> None:
         kind = event.get("kind") if event else None
         if kind == "ping":
             reader.deliver(encode({"kind": "pong"}))
+        elif kind == "typing" and not comments_open:  # nobody writes a comment here
+            _error(reader, "Comments are closed on this post.")
         elif kind == "typing":
             last_typing = await _typing(request, reader, last_typing)
         elif kind == "catch_up":

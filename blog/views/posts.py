@@ -20,7 +20,11 @@ from blog.web.site import current_site
 
 
 def post_url(request: web.Request, post: Post, suffix: str = "") -> str:
-    """The canonical address of a post (or of one of its sub-pages)."""
+    """The canonical address of a post (or of one of its sub-pages: edit, history...).
+
+    A page is read at /pages/<slug>; its editor, history and trash are the posts' own."""
+    if post.kind == "page" and not suffix.startswith("/"):
+        return str(request.app.router["page"].url_for(slug=post.slug)) + suffix
     base = str(request.app.router["post"].url_for(id=str(post.id), slug=post.slug))
     return base + suffix
 
@@ -86,11 +90,11 @@ async def by_tag(request: web.Request) -> web.Response:
 async def by_author(request: web.Request) -> dict[str, Any]:
     store = request.config_dict[STORE]
     author = await store.users.by_username(request.match_info["username"])
-    if author is None:
+    if author is None or author.deleted_at is not None:
         raise web.HTTPNotFound(text="There is nobody with that name here.")
     viewer = current_user(request)
-    context = await list_page(request, f"Posts by {author.username}",
-                              f"{author.username} has not published anything yet.", author_id=author.id)
+    context = await list_page(request, f"Posts by {author.name}",
+                              f"{author.name} has not published anything yet.", author_id=author.id)
     return {
         **context,
         "drafts": await store.posts.drafts_of(author.id) if viewer and viewer.id == author.id else [],
@@ -102,6 +106,8 @@ async def by_author(request: web.Request) -> dict[str, Any]:
 
 async def show(request: web.Request) -> web.Response:
     post = await load_post(request, canonical_suffix="")
+    if post.kind == "page":
+        raise web.HTTPMovedPermanently(location=post_url(request, post))
     return await render_post_page(request, post)
 
 
