@@ -29,6 +29,8 @@ from blog.keys import STORE
 from blog.store.articles import Filters
 from blog.store.posts import Post, PostFields, VersionConflict
 from blog.web.json_errors import json_response
+from blog.web.site import current_site
+from blog.web.urls import public_base
 
 # The article's own fields, their post columns' limits, and the post form's field names.
 TEXT_FIELDS = (("title", TITLE_MAX, "title"), ("description", SUMMARY_MAX, "summary"), ("body", BODY_MAX, "body"))
@@ -41,7 +43,8 @@ FORM_TO_API = {"title": "title", "summary": "description", "body": "body", "tags
 async def load_post(request: web.Request, caller: Caller | None, *, public: bool = False) -> Post:
     """The post behind the slug, if this caller may see it (public ones only, with `public`)."""
     post = await request.config_dict[STORE].posts.by_slug(request.match_info["slug"])
-    if post is None or not can_view(None if caller is None else caller.user, post) or (public and not post.is_public):
+    # Pages (About, Contact) are not articles: the API lists and serves posts only.
+    if post is None or post.kind != "post" or not can_view(None if caller is None else caller.user, post) or (public and not post.is_public):
         raise not_found("article")
     return post
 
@@ -51,7 +54,7 @@ async def article_response(request: web.Request, post_id: int, caller: Caller | 
     article = await request.config_dict[STORE].articles.one(post_id, viewer_id(caller))
     if article is None:  # purged a moment ago
         raise not_found("article")
-    return json_response({"article": article_json(article)}, status=status, headers=headers)
+    return json_response({"article": article_json(article, public_base(request))}, status=status, headers=headers)
 
 
 def _links(request: web.Request, page: Window, total: int) -> dict[str, str]:
@@ -70,7 +73,8 @@ async def _list(request: web.Request, filters: Filters, caller: Caller | None) -
     page = window(request)
     articles, total = await request.config_dict[STORE].articles.page(
         filters, viewer_id(caller), page.limit, page.offset)
-    body = {"articles": [article_json(article) for article in articles], "articlesCount": total}
+    base = public_base(request)
+    body = {"articles": [article_json(article, base) for article in articles], "articlesCount": total}
     return json_response(body, headers=_links(request, page, total))
 
 
@@ -155,7 +159,8 @@ def _unchanged(post: Post, fields: PostFields) -> bool:
 async def create(request: web.Request) -> web.Response:
     caller = await require_caller(request)
     fields = post_fields(await read_object(request, "article"), None)
-    post = await request.config_dict[STORE].posts.create(caller.user.id, fields, None)
+    post = await request.config_dict[STORE].posts.create(
+        caller.user.id, fields, None, comments_open=(await current_site(request)).comments_default)
     location = str(request.app.router["article"].url_for(slug=post.slug))
     return await article_response(request, post.id, caller, status=201, headers={"Location": location})
 

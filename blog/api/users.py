@@ -19,10 +19,12 @@ from blog.api.auth import check_password, issue_token, require_caller
 from blog.api.errors import ApiError, Errors, invalid
 from blog.api.serializers import user_json
 from blog.api.validation import optional_text, read_object, required_text, too_long
+from blog.content.profiles import bio_html
 from blog.keys import PASSWORDS, STORE
 from blog.store.users import EmailTaken, User, UsernameTaken
 from blog.web.json_errors import TOKEN_CHALLENGE, json_response
 from blog.web.site import current_site
+from blog.web.urls import public_base
 
 USERNAME_PATTERN = usernames.USERNAME_PATTERN.pattern  # as on the HTML registration form
 USERNAME_RULE = "is invalid (use 3 to 30 letters, digits, '-' or '_')"
@@ -83,7 +85,7 @@ async def register(request: web.Request) -> web.Response:
     except (UsernameTaken, EmailTaken) as exc:
         raise _taken(exc) from None
     token = await issue_token(request, user, "registration")
-    return json_response({"user": user_json(user, token)}, status=201)
+    return json_response({"user": user_json(user, token, public_base(request))}, status=201)
 
 
 async def login(request: web.Request) -> web.Response:
@@ -94,12 +96,12 @@ async def login(request: web.Request) -> web.Response:
         raise invalid(errors)
     user = await check_password(request, email, password, TOKEN_CHALLENGE)
     token = await issue_token(request, user, "login")
-    return json_response({"user": user_json(user, token)})
+    return json_response({"user": user_json(user, token, public_base(request))})
 
 
 async def current(request: web.Request) -> web.Response:
     caller = await require_caller(request)
-    return json_response({"user": user_json(caller.user, caller.token)})
+    return json_response({"user": user_json(caller.user, caller.token, public_base(request))})
 
 
 def _clearable(data: dict[str, Any], name: str, maximum: int, errors: Errors) -> str | None:
@@ -137,7 +139,10 @@ async def update(request: web.Request) -> web.Response:
         raise invalid(errors)
     store = request.config_dict[STORE]
     if "bio" in changes:
-        changes["bio"] = changes["bio"] or ""  # the column keeps "" for no bio
+        bio = changes["bio"] = changes["bio"] or ""  # the column keeps "" for no bio
+        changes["bio_html"] = bio_html(bio)  # the profile page shows it, rendered like the form's
+    if "image" in changes:  # a picture URL of the client's replaces an uploaded one
+        changes["avatar"] = changes["avatar_small"] = None
     if password is not None:
         changes["password_hash"] = await request.config_dict[PASSWORDS].hash(password)
     try:
@@ -148,7 +153,7 @@ async def update(request: web.Request) -> web.Response:
         # Whoever knew the old password may hold tokens or sessions: only the caller's token lives on.
         await store.tokens.revoke_others(user.id, caller.token)
         await store.sessions.end_others(user.id, None)
-    return json_response({"user": user_json(user, caller.token)})
+    return json_response({"user": user_json(user, caller.token, public_base(request))})
 
 
 def setup_routes(app: web.Application) -> None:
