@@ -48,6 +48,7 @@ class ListedPost:
     status: str
     author: str
     tags: tuple[str, ...]
+    author_name: str = ""  # the author's display name, or username
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,8 @@ POST_FROM = (
 )
 LISTED_COLUMNS = (
     "posts.id, posts.slug, posts.title, posts.excerpt, posts.thumbnail, posts.published_at,"
-    " posts.updated_at, posts.status, authors.username AS author, " + TAGS_COLUMN
+    " posts.updated_at, posts.status, authors.username AS author, " + TAGS_COLUMN + ","
+    " CASE WHEN authors.display_name != '' THEN authors.display_name ELSE authors.username END AS author_name"
 )
 
 
