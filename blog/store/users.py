@@ -111,8 +111,9 @@ class Users:
         return None if row is None else User.from_row(row)
 
     async def by_username(self, username: str) -> User | None:
+        """The account with this name; a deleted account has none any more."""
         row = await self.db.fetchone(
-            f"SELECT {USER_COLUMNS} FROM users WHERE username = ? COLLATE NOCASE", (username,)
+            f"SELECT {USER_COLUMNS} FROM users WHERE username = ? COLLATE NOCASE AND deleted_at IS NULL", (username,)
         )
         return None if row is None else User.from_row(row)
 
