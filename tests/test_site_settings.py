@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from blog.keys import STORE
-
 from aiohttp import FormData
+
+from blog.keys import STORE
 
 from .conftest import csrf_token, register
 from .posts_helpers import People, create_post, field_errors, make_image, people
