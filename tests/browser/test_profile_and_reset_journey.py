@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def server_env(smtp_server: MailCatcher) -> dict[str, str]:
 
 
 async def test_a_bio_and_an_avatar_show_on_the_author_page_and_the_byline(
-        page: Page, live_server: str, tmp_path: Path) -> None:
+        page: Page, live_server: str, tmp_path: Path, new_page: Callable[..., Awaitable[Page]]) -> None:
     await register(page, live_server, "alice", "alice@example.com")
     await page.get_by_test_id("nav-username").click()
     await page.get_by_role("link", name="Your profile").click()
@@ -53,6 +54,14 @@ async def test_a_bio_and_an_avatar_show_on_the_author_page_and_the_byline(
     assert await avatar.evaluate("img => img.naturalWidth") == 64  # the small square, really loaded
     await expect(page.locator("pre .tok-k").first).to_have_text("def")  # highlighted, no script needed
     await screenshot(page, "post-with-byline-and-code")
+    light = await page.locator("pre").evaluate("pre => getComputedStyle(pre).backgroundColor")
+    night = await new_page(viewport={"width": 1280, "height": 800}, color_scheme="dark")
+    await night.goto(page.url)
+    dark = await night.locator("pre").evaluate("pre => getComputedStyle(pre).backgroundColor")
+    keyword = await night.locator("pre .tok-k").first.evaluate("span => getComputedStyle(span).color")
+    assert (light, dark) == ("rgb(246, 248, 250)", "rgb(13, 17, 23)")  # the stylesheet's two themes
+    assert keyword != "rgb(0, 128, 0)"  # not the light theme's green on a dark background
+    await screenshot(night, "code-dark-theme")
 
     await byline.get_by_role("link", name="Alice Liddell").click()
     await expect(page.get_by_role("heading", name="Posts by Alice Liddell")).to_be_visible()
