@@ -168,12 +168,10 @@ CREATE TABLE live_events (
     created_at REAL NOT NULL      -- seconds since the epoch; events are kept a minute
 );
 
--- What `import` brought in, by its key in the source (a WordPress item, or a post of our
--- own export), so that importing the same file again changes nothing.
+-- The posts `import` brought in, by their key in the source (a WordPress item, or a post
+-- of our own export), so that importing the same file again changes nothing.
 CREATE TABLE imports (
     source_key TEXT PRIMARY KEY,
-    post_id    INTEGER REFERENCES posts (id) ON DELETE CASCADE,
-    comment_id INTEGER REFERENCES comments (id) ON DELETE CASCADE
+    post_id    INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE
 ) WITHOUT ROWID;
 CREATE INDEX imports_post ON imports (post_id);
-CREATE INDEX imports_comment ON imports (comment_id);

@@ -38,6 +38,7 @@ __all__ = [
     "ImageRejected",
     "ProcessedImage",
     "SizedImage",
+    "check_image",
     "process_image",
     "process_inline_image",
 ]
@@ -70,6 +71,8 @@ _OUTPUT_FORMAT = types.MappingProxyType(
     {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "PNG", "WEBP": "WEBP"}
 )
 _EXTENSION = types.MappingProxyType({"JPEG": "jpg", "PNG": "png", "WEBP": "webp"})
+#: Format -> the extension of a stored file of that format.
+_STORED_EXTENSION = types.MappingProxyType({"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"})
 
 #: Encoder settings per output format. PNG is lossless, so only size matters;
 #: JPEG and WebP trade a little quality for much smaller pages.
@@ -190,6 +193,17 @@ def _encode_sizes(image: Image.Image, output_format: str) -> SizedImage:
 def _to_width(image: Image.Image, width: int) -> Image.Image:
     height = max(1, round(image.height * width / image.width))
     return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def check_image(data: bytes, extension: str, *, max_pixels: int = 40_000_000) -> None:
+    """Checks stored bytes brought from elsewhere (an import) without re-encoding them, which
+    would change their names: a readable image, of the format its extension says. Raises
+    ImageRejected."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        source_format = _check_header(data, max_pixels)
+    if _STORED_EXTENSION.get(source_format) != extension:
+        raise ImageRejected(_NOT_AN_IMAGE)
 
 
 def _check_header(data: bytes, max_pixels: int) -> str:

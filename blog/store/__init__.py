@@ -16,6 +16,7 @@ from blog.store.seed import Seed
 from blog.store.sessions import Sessions
 from blog.store.social import Social
 from blog.store.tokens import Tokens
+from blog.store.transfer import Transfer
 from blog.store.users import Users
 
 
@@ -34,6 +35,7 @@ class Store:
         self.seed = Seed(self.db)
         self.live_events = LiveEvents(self.db)
         self.images = Images(self.db)
+        self.transfer = Transfer(self.db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -1,4 +1,4 @@
--- Pictures inside post bodies, and where imported posts and comments came from.
+-- Pictures inside post bodies, and where imported posts came from.
 -- Every size made from an image uploaded for a body, so a page can offer the browser a
 -- srcset and the width/height of each; `upload` names the group (the size bodies link to).
 CREATE TABLE image_sizes (
@@ -20,15 +20,13 @@ CREATE TABLE image_refs (
 ) WITHOUT ROWID;
 CREATE INDEX image_refs_post ON image_refs (post_id);
 
--- What `import` brought in, by its key in the source (a WordPress item, or a post of our
--- own export), so that importing the same file again changes nothing.
+-- The posts `import` brought in, by their key in the source (a WordPress item, or a post
+-- of our own export), so that importing the same file again changes nothing.
 CREATE TABLE imports (
     source_key TEXT PRIMARY KEY,
-    post_id    INTEGER REFERENCES posts (id) ON DELETE CASCADE,
-    comment_id INTEGER REFERENCES comments (id) ON DELETE CASCADE
+    post_id    INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE
 ) WITHOUT ROWID;
 CREATE INDEX imports_post ON imports (post_id);
-CREATE INDEX imports_comment ON imports (comment_id);
 
 -- Bodies and revisions saved before this version may already name images: find every
 -- "/images/<64 hex digits>.<ext>" in them.
