@@ -156,6 +156,7 @@ def read_own_export(path: str, on_item: Callable[[], object] = lambda: None) -> 
             if member.startswith("posts/") and member.endswith(".md"):
                 plan.posts.append(_post(bundle, member, authors, inline, plan))
                 on_item()
+        plan.posts.sort(key=lambda post: (post.created_at, post.slug))  # written in the order they were first
         for post in plan.posts:
             for image in (post.image, post.thumbnail):
                 if image and image not in plan.images:

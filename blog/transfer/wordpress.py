@@ -63,7 +63,7 @@ def _children(element: Element, name: str, namespace: str = WP_NAMESPACE) -> lis
 def html_to_markdown(html: str) -> str:
     """WordPress's HTML as Markdown: paragraphs made from blank lines as WordPress itself does
     (wpautop), block comments and layout shortcodes dropped."""
-    html = re.sub(r"<!--.*?-->", "", html, flags=re.S)
+    html = re.sub(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", "", html, flags=re.S | re.I)
     html = SHORTCODE.sub("", html)
     chunks = [chunk.strip() for chunk in re.split(r"\n\s*\n", html) if chunk.strip()]
     html = "\n".join(chunk if BLOCK_START.match(chunk) else "<p>" + chunk.replace("\n", "<br>\n") + "</p>"
