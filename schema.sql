@@ -132,6 +132,28 @@ CREATE TABLE revisions (
 );
 CREATE INDEX revisions_post ON revisions (post_id, id DESC);
 
+-- Pictures inside post bodies.
+-- Every size made from an image uploaded for a body, so a page can offer the browser a
+-- srcset and the width/height of each; `upload` names the group (the size bodies link to).
+CREATE TABLE image_sizes (
+    name       TEXT PRIMARY KEY,  -- a file in the data folder's images/
+    upload     TEXT NOT NULL,     -- the upload it belongs to: the name of its column-sized file
+    width      INTEGER NOT NULL,
+    height     INTEGER NOT NULL,
+    created_at TEXT NOT NULL      -- an upload no post uses yet is kept a while (the writer may not have saved)
+) WITHOUT ROWID;
+CREATE INDEX image_sizes_upload ON image_sizes (upload);
+CREATE INDEX image_sizes_created ON image_sizes (created_at);
+
+-- The image files each post's text names, in any of its revisions: rows are added when a
+-- revision is saved and leave with the post, so the cleanup never reads a body.
+CREATE TABLE image_refs (
+    name    TEXT NOT NULL,
+    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    PRIMARY KEY (name, post_id)
+) WITHOUT ROWID;
+CREATE INDEX image_refs_post ON image_refs (post_id);
+
 -- Comments on posts, rendered when saved like posts are.
 CREATE TABLE comments (
     id         INTEGER PRIMARY KEY,
@@ -182,3 +204,11 @@ CREATE TABLE live_events (
     message    TEXT NOT NULL,     -- encoded once, as readers receive it
     created_at REAL NOT NULL      -- seconds since the epoch; events are kept a minute
 );
+
+-- The posts `import` brought in, by their key in the source (a WordPress item, or a post
+-- of our own export), so that importing the same file again changes nothing.
+CREATE TABLE imports (
+    source_key TEXT PRIMARY KEY,
+    post_id    INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX imports_post ON imports (post_id);

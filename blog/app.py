@@ -35,6 +35,7 @@ from blog.live.rooms import Rooms
 from blog.live.sqlite_broker import SqliteBroker
 from blog.mail.sender import Mailer
 from blog.ops.maintenance import maintenance_job
+from blog.ops.publishing import publishing_job
 from blog.ops.threads import background_threads
 from blog.store import Store
 from blog.views import (
@@ -54,6 +55,7 @@ from blog.views import (
     profile,
     social,
     trash,
+    uploads,
 )
 from blog.web.changes import notice_changes
 from blog.web.csrf import csrf_protect
@@ -95,6 +97,7 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(maintenance_job)
     app[MAILER] = Mailer(config)
     app.cleanup_ctx.append(_mail)
+    app.cleanup_ctx.append(publishing_job)
     app[IMAGE_FILES] = ImageFiles(config.data_dir / "images")
     app[BROKER] = _broker(config, store)
     app[ROOMS] = Rooms(app[BROKER])
@@ -104,7 +107,7 @@ def create_app(config: Config) -> web.Application:
     app.on_response_prepare.append(add_security_headers)
     setup_templates(app, filters={"device": device_name, "reading_minutes": reading_minutes})
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)
-    for module in (posts, editor, history, trash, images, comments, live, social, auth, account,
+    for module in (posts, editor, history, trash, images, uploads, comments, live, social, auth, account,
                    pages, profile, account_deletion, password_reset, admin_settings, admin_users):
         module.setup_routes(app)
     app.add_subapp(API_PREFIX, create_api(config))

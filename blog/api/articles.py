@@ -24,7 +24,15 @@ from blog.api.validation import (
     window,
 )
 from blog.content.permissions import can_edit, can_view
-from blog.content.post_form import BODY_MAX, SUMMARY_MAX, TAGS_MAX, TITLE_MAX, parse_tags, validate_post
+from blog.content.post_form import (
+    BODY_MAX,
+    SUMMARY_MAX,
+    TAGS_MAX,
+    TITLE_MAX,
+    parse_tags,
+    schedule_values,
+    validate_post_request,
+)
 from blog.keys import STORE
 from blog.store.articles import Filters
 from blog.store.posts import Post, PostFields, VersionConflict
@@ -130,14 +138,15 @@ def _text_values(data: dict[str, Any], current: Post | None, errors: Errors) -> 
 
 
 def _form_values(current: Post | None) -> dict[str, str]:
-    """The post form's values: empty for a new post (published at once), else the current post's."""
+    """The post form's values: empty for a new post (published at once), else the current post's
+    (a scheduled post stays scheduled for its time, its header image keeps its description)."""
     if current is None:
         return {"title": "", "summary": "", "body": "", "tags": "", "status": "published"}
     return {"title": current.title, "summary": current.summary, "body": current.body,
-            "tags": ",".join(current.tags), "status": current.status}
+            "tags": ",".join(current.tags), "status": current.status, **schedule_values(current)}
 
 
-def post_fields(data: dict[str, Any], current: Post | None) -> PostFields:
+async def post_fields(request: web.Request, data: dict[str, Any], current: Post | None) -> PostFields:
     """The post to save: the client's fields over the current ones (for an update), validated."""
     errors: Errors = {}
     form = {**_form_values(current), **_text_values(data, current, errors)}
@@ -146,7 +155,7 @@ def post_fields(data: dict[str, Any], current: Post | None) -> PostFields:
         raise invalid(errors)
     if tags is not None:
         form["tags"] = ",".join(tags)
-    fields, form_errors = validate_post(form)
+    fields, form_errors = await validate_post_request(request, form)
     if fields is None:  # rules of the post form that the checks above do not already cover
         raise invalid({FORM_TO_API.get(name, name): [message] for name, message in form_errors.items()})
     return fields
@@ -158,7 +167,7 @@ def _unchanged(post: Post, fields: PostFields) -> bool:
 
 async def create(request: web.Request) -> web.Response:
     caller = await require_caller(request)
-    fields = post_fields(await read_object(request, "article"), None)
+    fields = await post_fields(request, await read_object(request, "article"), None)
     post = await request.config_dict[STORE].posts.create(
         caller.user.id, fields, None, comments_open=(await current_site(request)).comments_default)
     location = str(request.app.router["article"].url_for(slug=post.slug))
@@ -175,7 +184,7 @@ async def _editable(request: web.Request) -> tuple[Caller, Post]:
 
 async def update(request: web.Request) -> web.Response:
     caller, post = await _editable(request)
-    fields = post_fields(await read_object(request, "article"), post)
+    fields = await post_fields(request, await read_object(request, "article"), post)
     if not _unchanged(post, fields):
         try:
             await request.config_dict[STORE].posts.update(post.id, post.version, caller.user.id, fields)

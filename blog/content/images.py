@@ -37,7 +37,10 @@ __all__ = [
     "ImageFiles",
     "ImageRejected",
     "ProcessedImage",
+    "SizedImage",
+    "check_image",
     "process_image",
+    "process_inline_image",
 ]
 
 #: Extension -> MIME type of every file ImageFiles may hold.
@@ -54,6 +57,12 @@ CONTENT_TYPES: Mapping[str, str] = types.MappingProxyType(
 DISPLAY_BOX = (1600, 1600)
 THUMBNAIL_BOX = (400, 400)
 
+#: An image inside a post's text is also made at these widths (when it is wider), so a
+#: phone fetches 400 pixels and a wide screen 1600; COLUMN_WIDTH is the one a body links
+#: to: the text column's width on an ordinary screen.
+INLINE_WIDTHS = (400, 800)
+COLUMN_WIDTH = 800
+
 _ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 
 #: Input format -> output format. MPO is what Pillow calls a JPEG that carries
@@ -62,6 +71,8 @@ _OUTPUT_FORMAT = types.MappingProxyType(
     {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "PNG", "WEBP": "WEBP"}
 )
 _EXTENSION = types.MappingProxyType({"JPEG": "jpg", "PNG": "png", "WEBP": "webp"})
+#: Format -> the extension of a stored file of that format.
+_STORED_EXTENSION = types.MappingProxyType({"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"})
 
 #: Encoder settings per output format. PNG is lossless, so only size matters;
 #: JPEG and WebP trade a little quality for much smaller pages.
@@ -128,6 +139,71 @@ def process_image(data: bytes, *, max_pixels: int = 40_000_000) -> ProcessedImag
         image = _decode(data, max_pixels)
         with _reading(max_pixels):
             return _encode(image, _OUTPUT_FORMAT[source_format])
+
+
+@dataclass(frozen=True)
+class EncodedSize:
+    data: bytes
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class SizedImage:
+    """An image for a post's text, re-encoded at every size a page may offer (smallest first).
+
+    ``column`` is the size a body links to and a page shows at 1x: the smallest that is at
+    least COLUMN_WIDTH wide, or the largest there is."""
+
+    sizes: tuple[EncodedSize, ...]
+    extension: str
+    content_type: str
+
+    @property
+    def column(self) -> EncodedSize:
+        return next((size for size in self.sizes if size.width >= COLUMN_WIDTH), self.sizes[-1])
+
+
+def process_inline_image(data: bytes, *, max_pixels: int = 40_000_000) -> SizedImage:
+    """The same checks and re-encoding as process_image, at the sizes of INLINE_WIDTHS and
+    the display box. Synchronous and CPU-bound: run it in an executor."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        source_format = _check_header(data, max_pixels)
+        image = _decode(data, max_pixels)
+        with _reading(max_pixels):
+            return _encode_sizes(image, _OUTPUT_FORMAT[source_format])
+
+
+def _encode_sizes(image: Image.Image, output_format: str) -> SizedImage:
+    icc_profile = image.info.get("icc_profile")
+    oriented = ImageOps.exif_transpose(image)
+    pixels = _strip_metadata(_normalise_mode(oriented, output_format))
+    largest = _fit(pixels, DISPLAY_BOX)
+    icc = _matching_icc(icc_profile, pixels.mode)
+    fitted = [_to_width(largest, width) for width in INLINE_WIDTHS if width < largest.width] + [largest]
+    extension = _EXTENSION[output_format]
+    return SizedImage(
+        sizes=tuple(EncodedSize(_save(size, output_format, icc), size.width, size.height) for size in fitted),
+        extension=extension,
+        content_type=CONTENT_TYPES[extension],
+    )
+
+
+def _to_width(image: Image.Image, width: int) -> Image.Image:
+    height = max(1, round(image.height * width / image.width))
+    return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def check_image(data: bytes, extension: str, *, max_pixels: int = 40_000_000) -> None:
+    """Checks stored bytes brought from elsewhere (an import) without re-encoding them, which
+    would change their names: a readable image, of the format its extension says. Raises
+    ImageRejected."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        source_format = _check_header(data, max_pixels)
+    if _STORED_EXTENSION.get(source_format) != extension:
+        raise ImageRejected(_NOT_AN_IMAGE)
 
 
 def _check_header(data: bytes, max_pixels: int) -> str:

@@ -8,6 +8,7 @@ from blog.store.account_tokens import AccountTokens
 from blog.store.articles import Articles
 from blog.store.comments import Comments
 from blog.store.db import Database
+from blog.store.images import Images
 from blog.store.live_events import LiveEvents
 from blog.store.login_failures import LoginFailures
 from blog.store.posts import Posts
@@ -18,6 +19,7 @@ from blog.store.sessions import Sessions
 from blog.store.settings import Settings
 from blog.store.social import Social
 from blog.store.tokens import Tokens
+from blog.store.transfer import Transfer
 from blog.store.users import Users
 
 
@@ -38,6 +40,8 @@ class Store:
         self.settings = Settings(self.db)
         self.account_tokens = AccountTokens(self.db)
         self.reset_requests = ResetRequests(self.db)
+        self.images = Images(self.db)
+        self.transfer = Transfer(self.db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -9,6 +9,7 @@ from slugify import slugify
 
 from blog import clock
 from blog.store.db import Database, Row, Transaction
+from blog.store.images import record_refs, referenced_names_sql, unsaved_upload_cutoff
 from blog.store.remembered import Remembered
 
 PAGE_SIZE = 10
@@ -34,6 +35,8 @@ class PostFields:
     excerpt: str
     tags: tuple[str, ...]
     status: str
+    image_alt: str = ""
+    publish_at: str | None = None  # UTC, for a scheduled post
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class ListedPost:
     author: str
     tags: tuple[str, ...]
     author_name: str = ""  # the author's display name, or username
+    publish_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,8 @@ POST_FROM = (
 LISTED_COLUMNS = (
     "posts.id, posts.slug, posts.title, posts.excerpt, posts.thumbnail, posts.published_at,"
     " posts.updated_at, posts.status, authors.username AS author, " + TAGS_COLUMN + ","
-    " CASE WHEN authors.display_name != '' THEN authors.display_name ELSE authors.username END AS author_name"
+    " CASE WHEN authors.display_name != '' THEN authors.display_name ELSE authors.username END AS author_name,"
+    " posts.publish_at"
 )
 
 
@@ -237,10 +242,11 @@ class Posts:
         )
 
     async def drafts_of(self, author_id: int) -> list[ListedPost]:
+        """The author's unpublished posts: scheduled ones first (soonest first), then drafts."""
         rows = await self.db.fetchall(
             f"SELECT {LISTED_COLUMNS} FROM posts JOIN users AS authors ON authors.id = posts.author_id"
-            " WHERE posts.author_id = ? AND posts.status = 'draft' AND posts.deleted_at IS NULL"
-            " ORDER BY posts.updated_at DESC LIMIT 100",
+            " WHERE posts.author_id = ? AND posts.status IN ('draft', 'scheduled') AND posts.deleted_at IS NULL"
+            " ORDER BY posts.status DESC, posts.publish_at, posts.updated_at DESC LIMIT 100",
             (author_id,),
         )
         return [_listed(row) for row in rows]
@@ -275,15 +281,48 @@ class Posts:
                                  [(body_html, post_id) for post_id, body_html in rendered])
 
     async def image_in_use(self, name: str) -> bool:
+        """Whether anything keeps this file: see all_image_names."""
         return bool(await self.db.fetchvalue(
-            "SELECT EXISTS (SELECT 1 FROM posts WHERE image = ? OR thumbnail = ?)", (name, name)))
+            "SELECT EXISTS (SELECT 1 FROM posts WHERE image = :name OR thumbnail = :name)"
+            " OR EXISTS (SELECT 1 FROM image_refs WHERE name = :name)"
+            " OR EXISTS (SELECT 1 FROM image_sizes AS this JOIN image_sizes AS sibling ON sibling.upload = this.upload"
+            "  JOIN image_refs ON image_refs.name = sibling.name WHERE this.name = :name)"
+            " OR EXISTS (SELECT 1 FROM image_sizes WHERE name = :name AND created_at > :cutoff)",
+            {"name": name, "cutoff": unsaved_upload_cutoff()}))
 
     async def all_image_names(self) -> set[str]:
-        rows = await self.db.fetchall(
-            "SELECT image FROM posts WHERE image IS NOT NULL"
-            " UNION SELECT thumbnail FROM posts WHERE thumbnail IS NOT NULL"
-        )
+        """Every image file in use: headers and thumbnails, the files any post's text names in
+        any of its revisions (and the other sizes of those uploads), and uploads too recent
+        to be in a saved post yet. The cleanup removes every other file."""
+        rows = await self.db.fetchall(referenced_names_sql(), (unsaved_upload_cutoff(),))
         return {row[0] for row in rows}
+
+    # Scheduled posts ------------------------------------------------------------
+
+    async def next_publish_at(self) -> str | None:
+        """When the soonest scheduled post goes out (it may already be due), or None."""
+        value: str | None = await self.db.fetchvalue(
+            "SELECT min(publish_at) FROM posts WHERE status = 'scheduled' AND deleted_at IS NULL")
+        return value
+
+    async def publish_due(self) -> list[int]:
+        """Publishes every scheduled post whose time has come, as a normal publish does
+        (published_at, the tag lists); returns their ids.
+
+        Safe to run from every process at once: the UPDATE only takes posts that are still
+        scheduled, inside the one write transaction, so each post is published once."""
+        now = clock.now_iso()
+        if not await self.db.fetchvalue(
+                "SELECT EXISTS (SELECT 1 FROM posts WHERE status = 'scheduled' AND deleted_at IS NULL"
+                " AND publish_at <= ?)", (now,)):
+            return []  # the usual case, answered by a read: no write, so no cache is emptied
+        async with self.db.transaction() as tx:
+            rows = await tx.fetchall(
+                "UPDATE posts SET status = 'published', published_at = coalesce(published_at, publish_at)"
+                " WHERE status = 'scheduled' AND deleted_at IS NULL AND publish_at <= ? RETURNING id", (now,))
+            for row in rows:
+                await _sync_listing(tx, row[0])
+        return sorted(row[0] for row in rows)
 
     # Writing ----------------------------------------------------------------
 
@@ -294,10 +333,10 @@ class Posts:
             slug = await _unique_slug(tx, fields.title, None)
             post_id = await tx.insert(
                 "INSERT INTO posts (author_id, kind, slug, title, summary, excerpt, body, body_html, status,"
-                " image, thumbnail, created_at, updated_at, published_at, comments_open)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " publish_at, image, thumbnail, image_alt, created_at, updated_at, published_at, comments_open)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (author_id, kind, slug, fields.title, fields.summary, fields.excerpt, fields.body, fields.body_html,
-                 fields.status, *(image or (None, None)), now, now,
+                 fields.status, _publish_at(fields), *(image or (None, None)), fields.image_alt, now, now,
                  now if fields.status == "published" else None, comments_open),
             )
             await _write_tags(tx, post_id, fields.tags)
@@ -334,11 +373,11 @@ class Posts:
             version = expected_version + 1
             await tx.execute(
                 "UPDATE posts SET slug = ?, title = ?, summary = ?, excerpt = ?, body = ?, body_html = ?,"
-                " status = ?, image = ?, thumbnail = ?, updated_at = ?, published_at = ?, editor_id = ?,"
-                " edited_at = ?, version = ?, comments_open = ? WHERE id = ?",
+                " status = ?, publish_at = ?, image = ?, thumbnail = ?, image_alt = ?, updated_at = ?,"
+                " published_at = ?, editor_id = ?, edited_at = ?, version = ?, comments_open = ? WHERE id = ?",
                 (slug, fields.title, fields.summary, fields.excerpt, fields.body, fields.body_html,
-                 fields.status, *names, now, published_at, editor_id, now, version,
-                 row["comments_open"] if comments_open is None else comments_open, post_id),
+                 fields.status, _publish_at(fields), *names, fields.image_alt, now, published_at, editor_id,
+                 now, version, row["comments_open"] if comments_open is None else comments_open, post_id),
             )
             await _write_tags(tx, post_id, fields.tags)
             await _record_revision(tx, post_id, version, fields, editor_id, now)
@@ -377,8 +416,13 @@ class Posts:
         return [name for name in row if name]
 
 
-async def _unique_slug(tx: Transaction, title: str, post_id: int | None) -> str:
-    base = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "post"
+def _publish_at(fields: PostFields) -> str | None:
+    """A scheduled post keeps its time; any other status has none."""
+    return fields.publish_at if fields.status == "scheduled" else None
+
+
+async def _unique_slug(tx: Transaction, title: str, post_id: int | None, base: str | None = None) -> str:
+    base = base or slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "post"
     for candidate in [base, *(f"{base}-{n}" for n in range(2, 6))]:
         taken = await tx.fetchvalue("SELECT id FROM posts WHERE slug = ?", (candidate,))
         if taken is None or taken == post_id:
@@ -411,3 +455,4 @@ async def _record_revision(tx: Transaction, post_id: int, version: int, fields: 
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (post_id, version, fields.title, fields.summary, fields.body, ", ".join(fields.tags), editor_id, now),
     )
+    await record_refs(tx, post_id, fields.body)

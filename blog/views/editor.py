@@ -14,16 +14,18 @@ from blog.accounts.current import current_user, require_login
 from blog.content.images import ImageRejected
 from blog.content.markdown import render_markdown
 from blog.content.permissions import can_edit, can_write_pages
-from blog.content.post_form import BODY_MAX, validate_post
-from blog.content.uploads import release_images, save_upload
-from blog.keys import STORE
+from blog.content.post_form import BODY_MAX, schedule_values, validate_post_request
+from blog.content.uploads import alt_problem, release_images, save_inline_upload, save_upload, too_large, uploaded_bytes
+from blog.keys import CONFIG, STORE
 from blog.store.posts import Post, VersionConflict
 from blog.views.posts import load_post, post_url
 from blog.web.forms import FieldErrors, text_fields
 from blog.web.site import current_site
 
-FIELDS = ("title", "body", "summary", "tags", "status", "comments", "comments_shown")
-EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "published", "comments": ""}
+FIELDS = ("title", "body", "summary", "tags", "status", "comments", "comments_shown", "image_alt", "publish_at",
+          "timezone", "inline_image_alt")
+EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "published", "comments": "",
+              "image_alt": "", "publish_at": "", "timezone": "UTC", "inline_image_alt": ""}
 
 
 def _form_page(request: web.Request, context: dict[str, Any], status: int = 200,
@@ -35,7 +37,8 @@ def _form_page(request: web.Request, context: dict[str, Any], status: int = 200,
 
 def _values_of(post: Post) -> dict[str, str]:
     return {"title": post.title, "body": post.body, "summary": post.summary, "tags": post.tag_text,
-            "status": post.status, "comments": "on" if post.comments_open else ""}
+            "status": post.status, "comments": "on" if post.comments_open else "", "inline_image_alt": "",
+            **schedule_values(post)}
 
 
 async def _empty_form(request: web.Request) -> dict[str, str]:
@@ -44,7 +47,8 @@ async def _empty_form(request: web.Request) -> dict[str, str]:
 
 
 async def _read_form(request: web.Request) -> tuple[dict[str, str], Any]:
-    values = await text_fields(request, *FIELDS, "version", "remove_image", strip=("title", "summary", "tags"))
+    values = await text_fields(request, *FIELDS, "version", "remove_image",
+                               strip=("title", "summary", "tags", "image_alt", "publish_at", "timezone"))
     return values, (await request.post()).get("image")
 
 
@@ -61,6 +65,37 @@ async def _comments_open(request: web.Request, values: dict[str, str], post: Pos
 def _page_writer(request: web.Request) -> None:
     if not can_write_pages(current_user(request)):
         raise web.HTTPForbidden(text="Only editors and admins write pages.")
+
+
+async def _add_inline_image(request: web.Request, values: dict[str, str], errors: FieldErrors) -> None:
+    """The form's own "add image" field, for writers without JavaScript: the picture is stored
+    like any upload and its Markdown goes at the end of the body (kept even if the form has errors)."""
+    data = uploaded_bytes((await request.post()).get("inline_image"))
+    if data is None:
+        return
+    problem = alt_problem(values["inline_image_alt"])
+    limit = request.config_dict[CONFIG].max_image_bytes
+    if problem is None and len(data) > limit:
+        problem = too_large(limit)
+    if problem is None:
+        try:
+            saved = await save_inline_upload(request, data, values["inline_image_alt"])
+        except ImageRejected as exc:
+            problem = f"{exc} Choose another file."
+        else:
+            values["body"] = (values["body"].rstrip() + "\n\n" if values["body"].strip() else "") + saved.markdown + "\n"
+            values["inline_image_alt"] = ""
+            return
+    errors["inline_image"] = problem
+
+
+async def _validate(request: web.Request, values: dict[str, str]) -> tuple[Any, FieldErrors]:
+    """The form's values checked, after its "add image" file (if any) has joined the body."""
+    upload_errors: FieldErrors = {}
+    await _add_inline_image(request, values, upload_errors)
+    fields, errors = await validate_post_request(request, values)
+    errors.update(upload_errors)
+    return (None if errors else fields), errors
 
 
 async def _image_from(request: web.Request, upload: Any, errors: FieldErrors) -> tuple[str, str] | None:
@@ -98,7 +133,7 @@ async def _create(request: web.Request, kind: str) -> web.Response:
     user = current_user(request)
     assert user is not None
     values, upload = await _read_form(request)
-    fields, errors = validate_post(values)
+    fields, errors = await _validate(request, values)
     image = None if errors else await _image_from(request, upload, errors)
     if fields is None or errors:
         if image:
@@ -129,7 +164,7 @@ async def update(request: web.Request) -> web.Response:
     assert user is not None
     post = await _editable_post(request)
     values, upload = await _read_form(request)
-    fields, errors = validate_post(values)
+    fields, errors = await _validate(request, values)
     version = _version(values["version"], errors)
     image = None if errors else await _image_from(request, upload, errors)
     if fields is None or errors or version is None:

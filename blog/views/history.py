@@ -10,7 +10,7 @@ from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
 from blog.content.permissions import can_edit
-from blog.content.post_form import validate_post
+from blog.content.post_form import schedule_values, validate_post_request
 from blog.keys import STORE
 from blog.store.posts import Post, VersionConflict
 from blog.store.revisions import Revision
@@ -70,8 +70,9 @@ async def restore(request: web.Request) -> web.Response:
     rev = await _revision(request, post)
     user = current_user(request)
     assert user is not None
-    values = {"title": rev.title, "body": rev.body, "summary": rev.summary, "tags": rev.tags, "status": post.status}
-    fields, errors = validate_post(values)
+    values = {"title": rev.title, "body": rev.body, "summary": rev.summary, "tags": rev.tags, "status": post.status,
+              **schedule_values(post)}
+    fields, errors = await validate_post_request(request, values)
     if fields is None:
         raise web.HTTPBadRequest(text="This revision cannot be restored: " + " ".join(errors.values()))
     try:
