@@ -19,6 +19,7 @@ from blog.content.images import ImageFiles
 from blog.keys import (
     BROKER,
     CONFIG,
+    DOCUMENTS,
     IMAGE_EXECUTOR,
     IMAGE_FILES,
     PAGE_CACHE,
@@ -34,7 +35,24 @@ from blog.live.sqlite_broker import SqliteBroker
 from blog.ops.maintenance import maintenance_job
 from blog.ops.threads import background_threads
 from blog.store import Store
-from blog.views import account, auth, comments, editor, history, images, live, posts, social, trash
+from blog.store.remembered import Remembered
+from blog.views import (
+    account,
+    archive,
+    auth,
+    browse,
+    comments,
+    editor,
+    feeds,
+    history,
+    images,
+    live,
+    posts,
+    search,
+    sitemap,
+    social,
+    trash,
+)
 from blog.web.changes import notice_changes
 from blog.web.csrf import csrf_protect
 from blog.web.errors import handle_errors
@@ -69,6 +87,7 @@ def create_app(config: Config) -> web.Application:
     app[PAGE_CACHE] = page_cache
     app[STORE] = store
     app[SHARED_PAGES] = SharedPages(store.db)
+    app[DOCUMENTS] = Remembered(store.db, max_entries=200)
     app.cleanup_ctx.append(_store)
     app.cleanup_ctx.append(_password_workers)
     app.cleanup_ctx.append(_image_workers)
@@ -82,7 +101,8 @@ def create_app(config: Config) -> web.Application:
     app.on_response_prepare.append(add_security_headers)
     setup_templates(app, filters={"device": device_name})
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)
-    for module in (posts, editor, history, trash, images, comments, live, social, auth, account):
+    for module in (posts, editor, history, trash, images, comments, live, social, auth, account,
+                   feeds, sitemap, search, browse, archive):
         module.setup_routes(app)
     app.add_subapp(API_PREFIX, create_api(config))
     return app

@@ -72,14 +72,13 @@ def parse_query(text: str) -> SearchQuery:
     """Words and "quoted phrases" of whatever a reader typed; nothing in it is an operator.
 
     A lone quote opens a phrase that runs to the end. Only letters and digits count:
-    punctuation separates words, exactly as the index's tokenizer does."""
+    punctuation separates words, as the index's tokenizer does ("don't" is two words)."""
     terms: list[tuple[str, ...]] = []
     for index, chunk in enumerate(_printable(text).split('"')):
-        pieces = [chunk] if index % 2 else chunk.split()
-        for piece in pieces:
-            words = tuple(_WORD.findall(piece.replace("_", " ")))
-            if words and words not in terms:
-                terms.append(words)
+        words = _WORD.findall(chunk.replace("_", " "))
+        for term in [tuple(words)] if index % 2 else [(word,) for word in words]:
+            if term and term not in terms:
+                terms.append(term)
     return SearchQuery(tuple(terms[:MAX_TERMS]), max(0, len(terms) - MAX_TERMS))
 
 
