@@ -251,3 +251,14 @@ async def test_every_page_has_the_search_box_in_its_header(client):
         header = page[page.index('<header class="site-header">'):page.index("</header>")]
         assert '<form class="site-search" role="search" method="get" action="/search">' in header, path
         assert 'name="q"' in header, path
+
+
+async def test_best_matches_first_the_words_in_the_title_then_tags_then_summary_then_body(client):
+    await register(client, "alice")
+    await create_post(client, title="Title has ocelot", body="Plain.")
+    await create_post(client, title="Tagged", body="Plain.", tags="ocelot")
+    await create_post(client, title="Summarised", summary="About an ocelot.", body="Plain.")
+    await create_post(client, title="Body only, older", body="An ocelot in the body.")
+    await create_post(client, title="Body only, newer", body="An ocelot in the body too.")
+    assert await titles(client, "ocelot") == [
+        "Title has ocelot", "Tagged", "Summarised", "Body only, newer", "Body only, older"]

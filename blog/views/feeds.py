@@ -59,6 +59,7 @@ def _add_entry(request: web.Request, feed: FeedGenerator, post: Post) -> None:
     entry.title(post.title)
     entry.link(href=link, rel="alternate")
     entry.author(name=post.author, uri=_url(request, "author", username=post.author))
+    entry.dc.dc_creator(post.author)  # RSS's own <author> must be an email address, which we never publish
     assert post.published_at is not None  # public posts have one
     entry.published(clock.parse(post.published_at))
     entry.updated(clock.parse(max(post.updated_at, post.published_at)))
@@ -72,6 +73,7 @@ def _render(request: web.Request, fmt: str, title: str, description: str, page_u
             posts: list[Post]) -> Document:
     """The feed's XML; `page_url` is the HTML page it follows (its id and alternate link)."""
     feed = FeedGenerator()
+    feed.load_extension("dc", atom=False, rss=True)
     feed.id(page_url)
     feed.title(title)
     feed.subtitle(description)  # RSS's required <description>
