@@ -1,7 +1,8 @@
 """What a reader browses by besides the newest posts: tags and authors with their numbers
 of public posts, the archive's years and months, and who follows whom.
 
-Counting walks the listing indexes; each answer is remembered until the next change."""
+The numbers are kept by triggers (tag_counts, author_counts, month_counts: migration
+0010), so a list costs as many rows as it shows, not a count of every post."""
 
 from __future__ import annotations
 
@@ -58,14 +59,13 @@ class Catalog:
 
     async def _read_tags(self, limit: int) -> list[TagCount]:
         rows = await self.db.fetchall(
-            "SELECT tag, COUNT(*), MAX(listed_at) FROM post_tags WHERE listed_at IS NOT NULL"
-            " GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT ?", (limit,))
+            "SELECT tag, posts, (SELECT MAX(listed_at) FROM post_tags WHERE post_tags.tag = tag_counts.tag"
+            "  AND listed_at IS NOT NULL) FROM tag_counts ORDER BY posts DESC, tag LIMIT ?", (limit,))
         return [TagCount(row[0], row[1], row[2]) for row in rows]
 
     async def tag_exists(self, tag: str) -> bool:
         """Whether any public post has this tag."""
-        return bool(await self.db.fetchvalue(
-            "SELECT EXISTS (SELECT 1 FROM post_tags WHERE tag = ? AND listed_at IS NOT NULL)", (tag,)))
+        return bool(await self.db.fetchvalue("SELECT EXISTS (SELECT 1 FROM tag_counts WHERE tag = ?)", (tag,)))
 
     async def authors(self, limit: int = MAX_SHOWN) -> list[AuthorCount]:
         """People with public posts, the most prolific first (then by name)."""
@@ -73,10 +73,10 @@ class Catalog:
 
     async def _read_authors(self, limit: int) -> list[AuthorCount]:
         rows = await self.db.fetchall(
-            f"SELECT {USER_COLUMNS}, counts.posts, counts.last FROM"
-            f" (SELECT author_id, COUNT(*) AS posts, MAX(published_at) AS last FROM posts WHERE {LISTED}"
-            "  GROUP BY author_id) AS counts JOIN users ON users.id = counts.author_id"
-            " ORDER BY counts.posts DESC, users.username COLLATE NOCASE LIMIT ?", (limit,))
+            f"SELECT {USER_COLUMNS}, author_counts.posts,"
+            f" (SELECT MAX(published_at) FROM posts WHERE posts.author_id = users.id AND {LISTED}) AS last"
+            " FROM author_counts JOIN users ON users.id = author_counts.author_id"
+            " ORDER BY author_counts.posts DESC, users.username COLLATE NOCASE LIMIT ?", (limit,))
         return [AuthorCount(User.from_row(row), row["posts"], row["last"]) for row in rows]
 
     async def months(self) -> list[MonthCount]:
@@ -84,9 +84,7 @@ class Catalog:
         return await self._months.get("months", self._read_months) or []
 
     async def _read_months(self) -> list[MonthCount]:
-        rows = await self.db.fetchall(
-            f"SELECT substr(published_at, 1, 7) AS month, COUNT(*) FROM posts WHERE {LISTED}"
-            " GROUP BY month ORDER BY month DESC")
+        rows = await self.db.fetchall("SELECT month, posts FROM month_counts ORDER BY month DESC")
         return [MonthCount(int(row[0][:4]), int(row[0][5:7]), row[1]) for row in rows]
 
     async def following_count(self, user_id: int) -> int:
