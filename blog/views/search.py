@@ -9,7 +9,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from blog.keys import STORE
-from blog.store.search import MAX_PAGE
+from blog.store.search import MARK_END, MARK_START, MAX_PAGE
 
 SUGGESTED_TAGS = 8
 QUERY_SHOWN_MAX = 200
@@ -19,13 +19,18 @@ _MARKUP = re.compile(r"[*`#|~\[\]]+|(?m:^\s*>+)|(?:^|(?<=\s))[-+>]\s+")
 
 
 def readable(segments: tuple[tuple[str, bool], ...]) -> list[tuple[str, bool]]:
-    """A snippet's segments without Markdown punctuation and with whitespace collapsed."""
-    cleaned = []
-    for text, marked in segments:
-        text = _MARKUP.sub(" ", _LINK_TARGET.sub("", text))
-        text = re.sub(r"\s+", " ", text)
-        if text:
-            cleaned.append((text, marked))
+    """A snippet's segments without Markdown punctuation and link targets, whitespace collapsed.
+
+    The cleaning runs over the whole snippet with the marks in place (private-use
+    characters), so a link target with a matched word inside goes as a whole."""
+    text = "".join(f"{MARK_START}{part}{MARK_END}" if marked else part for part, marked in segments)
+    text = re.sub(r"\s+", " ", _MARKUP.sub(" ", _LINK_TARGET.sub("", text)))
+    cleaned: list[tuple[str, bool]] = []
+    for part in re.split(f"({MARK_START}[^{MARK_END}]*{MARK_END})", text):
+        marked = part.startswith(MARK_START)
+        part = part.strip(MARK_START + MARK_END)
+        if part:
+            cleaned.append((part, marked))
     return cleaned
 
 
