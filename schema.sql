@@ -70,6 +70,10 @@ CREATE INDEX posts_trashed ON posts (deleted_at) WHERE deleted_at IS NOT NULL;
 CREATE INDEX posts_image ON posts (image);
 CREATE INDEX posts_thumbnail ON posts (thumbnail);
 CREATE INDEX posts_scheduled ON posts (publish_at) WHERE status = 'scheduled' AND deleted_at IS NULL;
+-- The sitemap's numbered files read public posts by ranges of ids: this index holds all
+-- they need, so a file reads 50,000 short entries instead of 50,000 whole posts.
+CREATE INDEX posts_sitemap ON posts (id, slug, updated_at)
+    WHERE status = 'published' AND deleted_at IS NULL AND kind = 'post';
 
 -- listed_at copies posts.published_at while the post is public (NULL otherwise),
 -- so a tag page pages through its own index without touching other tags.

@@ -152,6 +152,10 @@ BEGIN
         WHERE post_id = new.id AND listed_at IS NOT (CASE WHEN new.status = 'published' AND new.deleted_at IS NULL
                                                           AND new.kind = 'post' THEN new.published_at END);
 END;
+-- The sitemap's numbered files read public posts by ranges of ids: this index holds all
+-- they need, so a file reads 50,000 short entries instead of 50,000 whole posts.
+CREATE INDEX posts_sitemap ON posts (id, slug, updated_at)
+    WHERE status = 'published' AND deleted_at IS NULL AND kind = 'post';
 INSERT INTO post_search (post_search) VALUES ('rebuild');
 UPDATE post_tags SET listed_at = (SELECT CASE WHEN posts.status = 'published' AND posts.deleted_at IS NULL
                                               AND posts.kind = 'post' THEN posts.published_at END
