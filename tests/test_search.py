@@ -160,9 +160,12 @@ async def test_the_index_follows_tag_rows_written_by_any_code(client):
     await db.write("DELETE FROM post_tags WHERE post_id = ? AND tag = 'two'", (number,))
     assert await titles(client, "two") == []
     await index_in_step(client)
+    await db.write("DELETE FROM posts WHERE id = ?", (number,))  # a public post deleted outright
+    assert await titles(client, "tagged") == [] and await titles(client, "renamed") == []
+    await index_in_step(client)
 
 
-async def test_an_old_database_gets_its_posts_indexed_by_the_migration(tmp_path):
+async def test_an_old_database_gets_its_posts_indexed_and_counted_by_the_migration(tmp_path):
     import sqlite3
 
     from blog.store import Store
@@ -181,11 +184,17 @@ async def test_an_old_database_gets_its_posts_indexed_by_the_migration(tmp_path)
                          " updated_at, published_at) VALUES (?, 1, ?, 'Old wombat', 'x', 'x', 'x', ?,"
                          " '2025-01-01T00:00:00.000000Z', '2025-01-01T00:00:00.000000Z', '2025-01-01T00:00:00.000000Z')",
                          (number, f"old-{number}", status))
+        conn.execute("INSERT INTO post_tags VALUES (1, 'marsupials', 0, '2025-01-01T00:00:00.000000Z')")
+        conn.execute("INSERT INTO post_tags VALUES (2, 'drafty', 0, NULL)")
     store = Store(path)
     await store.open()
     try:
         results = await store.search.posts("wombat")
         assert [hit.id for hit in results.hits] == [1]
+        assert [hit.id for hit in (await store.search.posts("marsupials")).hits] == [1]
+        assert [(tag.tag, tag.posts) for tag in await store.catalog.tags()] == [("marsupials", 1)]
+        assert [(entry.author.username, entry.posts) for entry in await store.catalog.authors()] == [("old", 1)]
+        assert [(month.year, month.month, month.posts) for month in await store.catalog.months()] == [(2025, 1, 1)]
     finally:
         await store.close()
 
