@@ -8,11 +8,11 @@ Seeds a demo blog with `python -m blog seed-demo --posts N` into
 /tmp/blog-bench-search/N (kept, so later runs start at once) unless --data-dir is
 given, then measures:
 
-1. the store: `store.search.posts(query)` for two-word queries of five kinds, each
-   query new (nothing remembered), warm file cache;
-2. HTTP: `python -m blog serve` on a free port of 127.0.0.1, GET /search?q=... for
-   every query (each a different address, so no page comes from memory), one at a
-   time, latency measured by the client;
+1. the store: `store.search.posts(query, page)` for two-word queries of five kinds,
+   pages 1 to 3, each search new (nothing remembered), warm file cache;
+2. HTTP: `python -m blog serve` on a free port of 127.0.0.1, GET /search?q=...&page=N
+   for every query and page (each a different address, so no page comes from memory),
+   one at a time, latency measured by the client;
 3. on that server, the first and second request of the pages made once per change of
    the data (/tags, /authors, /archive, feeds, the sitemap).
 
@@ -125,15 +125,16 @@ async def through_http(folder: Path) -> None:
                     if time.monotonic() > deadline or server.poll() is not None:
                         raise SystemExit("error: the server did not start") from None
                     await asyncio.sleep(0.1)
-            print("GET /search?q=... through HTTP (one at a time, each address new):")
+            print(f"GET /search?q=...&page=N through HTTP, pages 1 to {ROUNDS}, one at a time, each address new:")
             for kind, queries in QUERIES.items():
                 timings = []
-                for query in queries:
-                    started = time.perf_counter()
-                    async with session.get(base + "/search", params={"q": query + " "}) as response:
-                        await response.read()
-                        assert response.status == 200, response.status
-                    timings.append((time.perf_counter() - started) * 1000)
+                for page in range(1, ROUNDS + 1):
+                    for query in queries:
+                        started = time.perf_counter()
+                        async with session.get(base + "/search", params={"q": query, "page": str(page)}) as response:
+                            await response.read()
+                            assert response.status == 200, response.status
+                        timings.append((time.perf_counter() - started) * 1000)
                 print(line(kind, timings))
             print("pages made once per change: first request (made), second (from memory):")
             for path in CACHED_PAGES:
