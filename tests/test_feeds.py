@@ -150,3 +150,15 @@ async def test_feeds_use_the_configured_public_address(make_client, tmp_path):
     _, feed = await read_feed(client, "/feed.atom")
     assert feed.entries[0].link == "https://blog.example.com" + location
     assert feed.feed.link == "https://blog.example.com/"
+
+
+async def test_a_feed_too_large_to_keep_is_made_again_with_the_same_etag(client):
+    await register(client, "alice")
+    for number in range(12):  # 12 bodies of 99,000 characters: a feed of more than 1 MiB
+        await create_post(client, title=f"Long {number}", body=("word " * 19_800).strip())
+    first = await client.get("/feed.atom")
+    assert first.status == 200 and len(await first.read()) > 1024 * 1024
+    base = str(client.make_url("/")).rstrip("/")
+    assert await client.app[DOCUMENTS].get((base, "/feed.atom"), _none) is None  # not held in memory
+    again = await client.get("/feed.atom", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status == 304  # made again, byte for byte

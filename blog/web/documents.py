@@ -15,6 +15,9 @@ from blog.keys import DOCUMENTS
 from blog.web.urls import public_base
 
 
+KEPT_MAX_BYTES = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Document:
     body: bytes
@@ -30,10 +33,21 @@ def make_document(body: bytes, content_type: str, last_modified: datetime | None
 
 
 async def remembered(request: web.Request, name: str, make: Callable[[], Awaitable[Document]]) -> Document:
-    """The document `name` for this request's public address, made by `make` if not in memory."""
-    document = await request.config_dict[DOCUMENTS].get((public_base(request), name), make)
-    assert document is not None
-    return document
+    """The document `name` for this request's public address, made by `make` if not in memory.
+
+    Documents larger than KEPT_MAX_BYTES (a sitemap file of 50,000 posts is 6.5 MB) are
+    made again for each request rather than held: crawlers ask for them rarely."""
+    large: list[Document] = []
+
+    async def make_if_small() -> Document | None:
+        document = await make()
+        if len(document.body) <= KEPT_MAX_BYTES:
+            return document
+        large.append(document)
+        return None  # not kept
+
+    document = await request.config_dict[DOCUMENTS].get((public_base(request), name), make_if_small)
+    return document if document is not None else large[0]
 
 
 def _not_modified(request: web.Request, document: Document) -> bool:
