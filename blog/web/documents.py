@@ -14,7 +14,6 @@ from aiohttp import web
 from blog.keys import DOCUMENTS
 from blog.web.urls import public_base
 
-
 KEPT_MAX_BYTES = 1024 * 1024
 
 
