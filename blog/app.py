@@ -20,6 +20,7 @@ from blog.content.reading_time import reading_minutes
 from blog.keys import (
     BROKER,
     CONFIG,
+    DOCUMENTS,
     IMAGE_EXECUTOR,
     IMAGE_FILES,
     MAILER,
@@ -38,14 +39,18 @@ from blog.ops.maintenance import maintenance_job
 from blog.ops.publishing import publishing_job
 from blog.ops.threads import background_threads
 from blog.store import Store
+from blog.store.remembered import Remembered
 from blog.views import (
     account,
     account_deletion,
     admin_settings,
     admin_users,
+    archive,
     auth,
+    browse,
     comments,
     editor,
+    feeds,
     history,
     images,
     live,
@@ -53,6 +58,8 @@ from blog.views import (
     password_reset,
     posts,
     profile,
+    search,
+    sitemap,
     social,
     trash,
     uploads,
@@ -91,6 +98,7 @@ def create_app(config: Config) -> web.Application:
     app[PAGE_CACHE] = page_cache
     app[STORE] = store
     app[SHARED_PAGES] = SharedPages(store.db)
+    app[DOCUMENTS] = Remembered(store.db, max_entries=200)
     app.cleanup_ctx.append(_store)
     app.cleanup_ctx.append(_password_workers)
     app.cleanup_ctx.append(_image_workers)
@@ -108,7 +116,8 @@ def create_app(config: Config) -> web.Application:
     setup_templates(app, filters={"device": device_name, "reading_minutes": reading_minutes})
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)
     for module in (posts, editor, history, trash, images, uploads, comments, live, social, auth, account,
-                   pages, profile, account_deletion, password_reset, admin_settings, admin_users):
+                   pages, profile, account_deletion, password_reset, admin_settings, admin_users,
+                   feeds, sitemap, search, browse, archive):
         module.setup_routes(app)
     app.add_subapp(API_PREFIX, create_api(config))
     return app

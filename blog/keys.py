@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from blog.live.rooms import Rooms
     from blog.mail.sender import Mailer
     from blog.store import Store
+    from blog.store.remembered import Remembered
     from blog.store.users import User
+    from blog.web.documents import Document
     from blog.web.page_cache import PageCache
     from blog.web.request_ids import RequestIds
     from blog.web.shared_pages import SharedPages
@@ -38,6 +40,10 @@ REQUEST_IDS: web.AppKey[RequestIds] = web.AppKey("request_ids")
 MAILER: web.AppKey[Mailer] = web.AppKey("mailer")
 # The API's OpenAPI document (blog/api/openapi.json), read once at start-up and served as is.
 API_OPENAPI: web.AppKey[str] = web.AppKey("api_openapi")
+# Feeds, sitemaps and robots.txt, by (public address, name), until the next change.
+DOCUMENTS: web.AppKey[Remembered[Document]] = web.AppKey("documents")
+# URLs per sitemap file (the protocol's limit); past it, /sitemap.xml becomes an index.
+SITEMAP_URLS_PER_FILE: web.AppKey[int] = web.AppKey("sitemap_urls_per_file")
 
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
 CURRENT_USER: web.RequestKey[User] = web.RequestKey("current_user")

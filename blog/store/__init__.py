@@ -6,17 +6,21 @@ from pathlib import Path
 
 from blog.store.account_tokens import AccountTokens
 from blog.store.articles import Articles
+from blog.store.catalog import Catalog
 from blog.store.comments import Comments
 from blog.store.db import Database
 from blog.store.images import Images
+from blog.store.feeds import Feeds
 from blog.store.live_events import LiveEvents
 from blog.store.login_failures import LoginFailures
 from blog.store.posts import Posts
 from blog.store.reset_requests import ResetRequests
 from blog.store.revisions import Revisions
+from blog.store.search import Search
 from blog.store.seed import Seed
 from blog.store.sessions import Sessions
 from blog.store.settings import Settings
+from blog.store.sitemap import Sitemap
 from blog.store.social import Social
 from blog.store.tokens import Tokens
 from blog.store.transfer import Transfer
@@ -42,6 +46,10 @@ class Store:
         self.reset_requests = ResetRequests(self.db)
         self.images = Images(self.db)
         self.transfer = Transfer(self.db)
+        self.search = Search(self.db)
+        self.catalog = Catalog(self.db)
+        self.feeds = Feeds(self.db)
+        self.sitemap = Sitemap(self.db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -187,19 +187,21 @@ class Posts:
         return None if row is None else _post(row)
 
     async def page(self, *, before: str | None = None, after: str | None = None, author_id: int | None = None,
-                   tag: str | None = None, followed_by: int | None = None) -> Page:
+                   tag: str | None = None, followed_by: int | None = None,
+                   period: tuple[str, str] | None = None) -> Page:
         """A page of public posts, newest first (see _read_page), remembered until the next change."""
-        page = await self._pages.get((before, after, author_id, tag, followed_by),
-                                     lambda: self._read_page(before, after, author_id, tag, followed_by))
+        page = await self._pages.get((before, after, author_id, tag, followed_by, period),
+                                     lambda: self._read_page(before, after, author_id, tag, followed_by, period))
         assert page is not None
         return page
 
     async def _read_page(self, before: str | None, after: str | None, author_id: int | None,
-                         tag: str | None, followed_by: int | None) -> Page:
+                         tag: str | None, followed_by: int | None, period: tuple[str, str] | None = None) -> Page:
         """A page of public posts, newest first, walking an index from a cursor.
 
         `before` pages towards older posts, `after` towards newer ones; the cost of a
-        page does not depend on how deep it is."""
+        page does not depend on how deep it is. `period` (from, until) keeps the posts
+        published from the first moment up to, not including, the second (the archive)."""
         params: list[object]
         if tag is not None:
             source = "FROM post_tags JOIN posts ON posts.id = post_tags.post_id" \
@@ -216,6 +218,9 @@ class Posts:
                 source += " JOIN follows ON follows.followed_id = posts.author_id"
                 where.append("follows.follower_id = ?")
                 params.append(followed_by)
+        if period is not None:
+            where.append(f"{keys[0]} >= ? AND {keys[0]} < ?")
+            params.extend(period)
         cursor = after or before
         newest_first = after is None
         if cursor is not None:

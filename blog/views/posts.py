@@ -14,6 +14,8 @@ from blog.content.permissions import can_edit, can_view
 from blog.content.post_form import normalise_tag
 from blog.keys import SHARED_PAGES, STORE
 from blog.store.posts import Page, Post
+from blog.views.feeds import author_feed_link, tag_feed_link
+from blog.views.link_previews import list_preview, post_preview
 from blog.web.csrf import CSRF_SESSION_KEY
 from blog.web.shared_pages import render_shared
 from blog.web.site import current_site
@@ -72,8 +74,12 @@ async def nav_identity(request: web.Request) -> tuple[object, ...] | None:
 
 
 async def index(request: web.Request) -> web.Response:
-    return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html",
-                               lambda: list_page(request, None, "There are no posts here yet."),
+    async def context() -> dict[str, Any]:
+        site = await current_site(request)
+        return {**await list_page(request, None, "There are no posts here yet."),
+                "preview": list_preview(request, site, site.title, site.description)}
+
+    return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html", context,
                                await nav_identity(request))
 
 
@@ -81,8 +87,14 @@ async def by_tag(request: web.Request) -> web.Response:
     tag = request.match_info["tag"]
     if normalise_tag(tag) != tag and normalise_tag(tag):
         raise web.HTTPMovedPermanently(location=str(request.app.router["tag"].url_for(tag=normalise_tag(tag))))
-    return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html",
-                               lambda: list_page(request, f"Posts tagged “{tag}”", "No posts have this tag yet.", tag=tag),
+
+    async def context() -> dict[str, Any]:
+        site, heading = await current_site(request), f"Posts tagged “{tag}”"
+        return {**await list_page(request, heading, "No posts have this tag yet.", tag=tag), "tag_feed": tag,
+                "preview": list_preview(request, site, heading, f"{heading} on {site.title}.",
+                                        [tag_feed_link(request, site, tag)])}
+
+    return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html", context,
                                await nav_identity(request))
 
 
@@ -92,15 +104,18 @@ async def by_author(request: web.Request) -> dict[str, Any]:
     author = await store.users.by_username(request.match_info["username"])
     if author is None or author.deleted_at is not None:
         raise web.HTTPNotFound(text="There is nobody with that name here.")
-    viewer = current_user(request)
-    context = await list_page(request, f"Posts by {author.name}",
-                              f"{author.name} has not published anything yet.", author_id=author.id)
+    viewer, site, heading = current_user(request), await current_site(request), f"Posts by {author.name}"
+    context = await list_page(request, heading, f"{author.name} has not published anything yet.",
+                              author_id=author.id)
     return {
         **context,
         "drafts": await store.posts.drafts_of(author.id) if viewer and viewer.id == author.id else [],
         "author": author,
         "following": await store.social.is_following(viewer.id if viewer else None, author.id),
         "followers": await store.social.follower_count(author.id),
+        "following_count": await store.catalog.following_count(author.id),
+        "preview": list_preview(request, site, heading, author.bio or f"{heading} on {site.title}.",
+                                [author_feed_link(request, site, author.username)]),
     }
 
 
@@ -128,6 +143,7 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
         "can_moderate": can_moderate(user, post),
         "comment_body": comment_body,
         "comment_error": comment_error,
+        "preview": post_preview(request, await current_site(request), post),
     }
     return aiohttp_jinja2.render_template("posts/post.html", request, context, status=status)
 

@@ -65,8 +65,8 @@ async def test_a_bio_and_an_avatar_show_on_the_author_page_and_the_byline(
 
     await byline.get_by_role("link", name="Alice Liddell").click()
     await expect(page.get_by_role("heading", name="Posts by Alice Liddell")).to_be_visible()
-    await expect(page.locator(".profile-card strong")).to_have_text("rabbits")
-    large = page.locator(".profile-card img.avatar")
+    await expect(page.locator(".author-card .bio strong")).to_have_text("rabbits")
+    large = page.locator(".author-card img.avatar")
     assert await large.evaluate("img => img.naturalWidth") == 256
     await screenshot(page, "author-with-bio")
 

@@ -38,7 +38,7 @@ async def test_an_admin_names_the_site_and_links_an_about_page(page: Page, live_
     await expect(page).to_have_title("Home · Harbour Notes")
     await expect(page.locator(".tagline")).to_have_text("Tides, boats and the people on them.")
     await expect(page.locator(".brand-icon")).to_be_visible()
-    await expect(page.locator(".site-footer")).to_have_text("© The harbour crew")
+    await expect(page.locator(".site-footer .footer-text")).to_have_text("© The harbour crew")
     await page.get_by_role("navigation", name="Site").get_by_role("link", name="About").click()
     await expect(page.get_by_role("heading", name="About")).to_be_visible()
     await screenshot(page, "about-page")
