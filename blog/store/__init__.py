@@ -9,8 +9,8 @@ from blog.store.articles import Articles
 from blog.store.catalog import Catalog
 from blog.store.comments import Comments
 from blog.store.db import Database
-from blog.store.images import Images
 from blog.store.feeds import Feeds
+from blog.store.images import Images
 from blog.store.live_events import LiveEvents
 from blog.store.login_failures import LoginFailures
 from blog.store.posts import Posts
