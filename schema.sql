@@ -137,8 +137,10 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_user ON api_tokens (user_id);
 
 -- Live events on their way between the processes of one blog (serve --workers N).
+-- AUTOINCREMENT: an id is never handed out twice, even after pruning empties the table,
+-- because every process reads the events after the last id it saw.
 CREATE TABLE live_events (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     origin     TEXT NOT NULL,     -- the process that published it; it has delivered it already
     channel    TEXT NOT NULL CHECK (channel IN ('post', 'control')),
     post_id    INTEGER,
