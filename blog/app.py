@@ -116,12 +116,13 @@ def _broker(config: Config, store: Store) -> Broker:
 
 
 async def _live(app: web.Application) -> AsyncIterator[None]:
-    """Starts the broker and the rooms once the store is open (they may read from it)."""
+    """Starts the broker and the rooms once the store is open (they may read from it). The
+    broker closes at cleanup, after the rooms closed on shutdown and every handler ended."""
     await app[BROKER].start()
     await app[ROOMS].start()
     yield
+    await app[BROKER].close()
 
 
 async def _close_live_readers(app: web.Application) -> None:
     await app[ROOMS].close_all()
-    await app[BROKER].close()
