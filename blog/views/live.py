@@ -15,7 +15,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from blog.accounts.current import current_user
 from blog.keys import ROOMS, STORE
 from blog.live.broker import encode
-from blog.live.rooms import Reader
+from blog.live.rooms import Reader, typing_event
 from blog.views.posts import load_post
 from blog.web.csrf import is_foreign_origin
 
@@ -112,7 +112,7 @@ async def _typing(request: web.Request, reader: Reader, last: float) -> float:
     now = time.monotonic()
     if now - last < TYPING_INTERVAL:
         return last
-    await request.config_dict[ROOMS].broker.publish(reader.post_id, {"kind": "typing", "username": reader.username})
+    await request.config_dict[ROOMS].broker.publish(reader.post_id, typing_event(reader.username))
     return now
 
 
