@@ -11,6 +11,7 @@ from blog.accounts.current import current_user, require_login
 from blog.accounts.passwords import password_problem
 from blog.keys import PASSWORDS, SESSION_ID, STORE
 from blog.web.forms import FieldErrors, text_fields
+from blog.web.ids import path_id
 
 
 async def _page(request: web.Request, errors: FieldErrors | None = None, notice: str = "", status: int = 200) -> web.Response:
@@ -72,8 +73,9 @@ async def end_other_sessions(request: web.Request) -> web.Response:
 async def revoke_token(request: web.Request) -> web.Response:
     user = current_user(request)
     assert user is not None
-    if not await request.config_dict[STORE].tokens.revoke_by_id(user.id, int(request.match_info["token_id"])):
-        raise web.HTTPNotFound(text="You have no such token (it may be revoked or expired already).")
+    missing = "You have no such token (it may be revoked or expired already)."
+    if not await request.config_dict[STORE].tokens.revoke_by_id(user.id, path_id(request, "token_id", missing)):
+        raise web.HTTPNotFound(text=missing)
     raise web.HTTPSeeOther(location=_account_url(request, "token"))
 
 
