@@ -43,6 +43,7 @@ from blog.web.page_cache import PageCache, serve_cached_pages
 from blog.web.paths import API_PREFIX, STATIC_PREFIX
 from blog.web.request_ids import RequestIds
 from blog.web.shared_pages import SharedPages
+from blog.web.static_files import static_not_found
 from blog.web.templating import setup_templates
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def create_app(config: Config) -> web.Application:
             session_middleware(session_storage(config)),
             check_login,
             csrf_protect,
+            static_not_found,  # inside the session: the 404 page it leads to shows the nav
         ],
         client_max_size=config.max_image_bytes + 1024 * 1024,
     )
