@@ -16,6 +16,7 @@ their first frame.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import os
@@ -293,6 +294,16 @@ class ImageFiles:
     Names are the SHA-256 of the bytes, so identical uploads share a file,
     names cannot be guessed from anything else, and a name can never point
     outside the directory.
+
+    No request ever deletes a file: identical uploads share one, and a request
+    deleting "its" file raced with another about to commit a row naming the
+    same file. Only remove_orphans deletes, and only files that no row names
+    and that nobody has saved for a grace period. Saving a file refreshes its
+    age, or writes it again when it has just been removed, under a lock that
+    remove_orphans holds while it looks and deletes (an flock on a file in the
+    directory's side, so the processes of `serve --workers N` and the `cleanup`
+    command exclude each other too). Hence a file saved for a row is there,
+    and young, when that row commits, however the two interleave.
     """
 
     def __init__(self, root: Path) -> None:
@@ -306,17 +317,25 @@ class ImageFiles:
         """
         name = f"{hashlib.sha256(data).hexdigest()}.{extension}"
         target = self.path(name)
-        if target.exists():
-            # Refresh the age so a concurrent remove_orphans(min_age=...)
-            # does not sweep a file that is about to be referenced again.
-            os.utime(target)
-            return name
         self.root.mkdir(parents=True, exist_ok=True)
-        self._write_atomically(target, data)
+        with self._locked():
+            if _refreshed(target):  # young again, so remove_orphans spares it for the grace period
+                return name
+        temp_name = self._write_temporary(data)  # the slow part (fsync), outside the lock
+        with self._locked():
+            os.replace(temp_name, target)
         return name
 
-    def _write_atomically(self, target: Path, data: bytes) -> None:
-        """Write to a sibling temporary file, fsync, then os.replace it."""
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Excludes remove_orphans, in this process and in every other one."""
+        # Beside the directory, not in it: the directory holds images and nothing else.
+        with open(self.root.with_name(self.root.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield  # closing the file releases the lock
+
+    def _write_temporary(self, data: bytes) -> str:
+        """Write to a sibling temporary file and fsync it; return its name."""
         fd, temp_name = tempfile.mkstemp(
             dir=self.root, prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX
         )
@@ -328,10 +347,10 @@ class ImageFiles:
             # mkstemp makes 0600; images are public, and a front-end web
             # server running as another user may need to read them.
             os.chmod(temp_name, 0o644)
-            os.replace(temp_name, target)
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
             raise
+        return temp_name
 
     def path(self, name: str) -> Path:
         """Return the file path for ``name``, refusing anything not ours.
@@ -342,10 +361,6 @@ class ImageFiles:
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise ValueError(f"not a stored image name: {name!r}")
         return self.root / name
-
-    def delete(self, name: str) -> None:
-        """Delete a stored file; deleting a missing one is not an error."""
-        self.path(name).unlink(missing_ok=True)
 
     def names(self) -> set[str]:
         """Names of all stored images (temporary and foreign files excluded)."""
@@ -359,15 +374,19 @@ class ImageFiles:
         Also deletes temporary files left by a crash once they are an hour
         old (younger ones may be uploads in progress); their names are part
         of the result. An upload stores its file before the row that
-        references it is committed, so a sweep running concurrently with
-        uploads should pass ``min_age`` (seconds) to spare files that new.
+        references it is committed, so a sweep running beside uploads must
+        pass ``min_age`` (the grace period, in seconds) to spare files that
+        new. Ages are read and files deleted under the lock that save takes.
         """
-        now = time.time()
         removed = []
-        for entry in self._entries():
-            if self._is_orphan(entry, referenced, now, min_age):
-                Path(entry.path).unlink(missing_ok=True)
-                removed.append(entry.name)
+        if not self.root.is_dir():
+            return removed
+        with self._locked():
+            now = time.time()
+            for entry in self._entries():
+                if self._is_orphan(entry, referenced, now, min_age):
+                    Path(entry.path).unlink(missing_ok=True)
+                    removed.append(entry.name)
         return sorted(removed)
 
     @staticmethod
@@ -387,6 +406,15 @@ class ImageFiles:
                 return [entry for entry in entries if entry.is_file(follow_symlinks=False)]
         except FileNotFoundError:
             return []
+
+
+def _refreshed(path: Path) -> bool:
+    """Marks an existing file as just saved; False when there is no such file."""
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _age(entry: os.DirEntry[str], now: float) -> float:

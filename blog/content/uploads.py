@@ -1,4 +1,9 @@
-"""Post images from a form upload to files on disk, off the event loop."""
+"""Post images from a form upload to files on disk, off the event loop.
+
+Nothing here deletes a file: an image no post uses any more (replaced, removed, or
+saved with a form that was then refused) is left to the cleanup (ops/maintenance.py,
+hourly, and `python -m blog cleanup`), which deletes it once no row names it and
+nobody has saved it for a grace period. See ImageFiles for why."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from aiohttp import web
 
 from blog.content.images import ImageFiles, process_image
-from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, STORE
+from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +41,4 @@ async def save_upload(request: web.Request, field: object) -> tuple[str, str] | 
         return files.save(processed.display, processed.extension), files.save(processed.thumbnail, processed.extension)
 
     return await loop.run_in_executor(executor, store)
-
-
-async def release_images(request: web.Request, names: list[str]) -> None:
-    """Deletes image files that no post refers to any more (they may be shared by content)."""
-    store, files = request.config_dict[STORE], request.config_dict[IMAGE_FILES]
-    for name in names:
-        if not await store.posts.image_in_use(name):
-            files.delete(name)
 

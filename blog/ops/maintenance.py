@@ -17,7 +17,9 @@ from blog.store import Store
 log = logging.getLogger(__name__)
 INTERVAL = 60 * 60
 LOGIN_FAILURE_KEEP = 60 * 60
-# Uploads store their file just before the row that names it: spare files this young.
+# The grace period. Uploads store their file just before the row that names it, and no
+# request deletes files (identical uploads share one: see content/images.ImageFiles), so
+# only this cleanup does, sparing files saved within the last hour.
 ORPHAN_MIN_AGE = 60 * 60
 
 

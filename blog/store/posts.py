@@ -247,11 +247,9 @@ class Posts:
         )
         return [_post(row) for row in rows]
 
-    async def image_in_use(self, name: str) -> bool:
-        return bool(await self.db.fetchvalue(
-            "SELECT EXISTS (SELECT 1 FROM posts WHERE image = ? OR thumbnail = ?)", (name, name)))
-
     async def all_image_names(self) -> set[str]:
+        """Every image file name some row refers to: the one answer to "which files are in
+        use", for the cleanup (ops/maintenance.py), which deletes the others after a grace period."""
         rows = await self.db.fetchall(
             "SELECT image FROM posts WHERE image IS NOT NULL"
             " UNION SELECT thumbnail FROM posts WHERE thumbnail IS NOT NULL"

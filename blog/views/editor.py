@@ -12,7 +12,7 @@ from blog.content.images import ImageRejected
 from blog.content.markdown import render_markdown
 from blog.content.permissions import can_edit
 from blog.content.post_form import BODY_MAX, validate_post
-from blog.content.uploads import release_images, save_upload
+from blog.content.uploads import save_upload
 from blog.keys import STORE
 from blog.store.posts import Post, VersionConflict
 from blog.views.posts import load_post, post_url
@@ -60,8 +60,6 @@ async def create(request: web.Request) -> web.Response:
     fields, errors = validate_post(values)
     image = None if errors else await _image_from(request, upload, errors)
     if fields is None or errors:
-        if image:
-            await release_images(request, list(image))
         return _form_page(request, {"values": values, "errors": errors}, status=400)
     post = await request.config_dict[STORE].posts.create(user.id, fields, image)
     raise web.HTTPSeeOther(location=post_url(request, post))
@@ -90,23 +88,17 @@ async def update(request: web.Request) -> web.Response:
     version = _version(values["version"], errors)
     image = None if errors else await _image_from(request, upload, errors)
     if fields is None or errors or version is None:
-        if image:
-            await release_images(request, list(image))
         context = {"values": values, "errors": errors, "post": post, "version": values["version"]}
         return _form_page(request, context, status=400)
     image_change: tuple[str, str] | None | bool = image or (None if values["remove_image"] else True)
+    # An image saved for a form that is refused, or one this save lets go of, stays on disk
+    # until the cleanup finds no post using it (content/uploads.py says why).
     try:
-        saved, released = await request.config_dict[STORE].posts.update(
-            post.id, version, user.id, fields, image_change)
+        saved, _ = await request.config_dict[STORE].posts.update(post.id, version, user.id, fields, image_change)
     except VersionConflict as conflict:
-        if image:
-            await release_images(request, list(image))
         return _conflict_page(request, conflict.current, values, chose_image=image is not None)
     except LookupError:
-        if image:
-            await release_images(request, list(image))
         raise web.HTTPNotFound(text="This post was moved to the trash while you were editing it.") from None
-    await release_images(request, released)
     raise web.HTTPSeeOther(location=post_url(request, saved))
 
 

@@ -9,7 +9,6 @@ from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
 from blog.content.permissions import can_edit, can_purge
-from blog.content.uploads import release_images
 from blog.keys import STORE
 from blog.store.posts import Post
 from blog.web.ids import path_id
@@ -44,8 +43,7 @@ async def purge(request: web.Request) -> web.Response:
     if not can_purge(current_user(request)):
         raise web.HTTPForbidden(text="Only admins can delete posts for good.")
     post = await _trashed_post(request)
-    released = await request.config_dict[STORE].posts.purge(post.id)
-    await release_images(request, released)
+    await request.config_dict[STORE].posts.purge(post.id)  # its images go at the next cleanup
     raise web.HTTPSeeOther(location=str(request.app.router["trash"].url_for()))
 
 
