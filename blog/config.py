@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 DAY = 24 * 60 * 60
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ConfigError(ValueError):
@@ -48,10 +50,21 @@ class Config:
     # The address readers reach the blog at (https://blog.example.com), for absolute URLs in
     # feeds, the sitemap, link previews and mails; unset, each request's own scheme and Host.
     base_url: str = ""
+    # Addresses or networks of the proxies in front of the blog (127.0.0.1, 10.0.0.0/8),
+    # comma-separated: only a connection from one of them may say, in X-Forwarded-For or
+    # Forwarded, which client it speaks for. Empty: every client is its connection's address.
+    trusted_proxies: str = ""
+    # Accounts one client address may create per hour (HTML and API together).
+    registrations_per_hour: int = 20
+    # trusted_proxies parsed, once, when the Config is made.
+    trusted_proxy_networks: tuple[Network, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
         if self.base_url:
             object.__setattr__(self, "base_url", _base_url(self.base_url))
+        object.__setattr__(self, "trusted_proxy_networks", _networks(self.trusted_proxies))
+        if self.registrations_per_hour < 1:
+            raise ConfigError(f"BLOG_REGISTRATIONS_PER_HOUR must be 1 or more (got {self.registrations_per_hour})")
 
     @property
     def cors_origin_set(self) -> frozenset[str]:
@@ -66,10 +79,10 @@ class Config:
         """Defaults, then BLOG_* variables, then explicit overrides (command-line flags)."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}  # each value parsed to its field's type by _parse
-        for field in dataclasses.fields(cls):
-            raw = environ.get(f"BLOG_{field.name.upper()}")
+        for setting in dataclasses.fields(cls):
+            raw = environ.get(f"BLOG_{setting.name.upper()}") if setting.init else None
             if raw is not None:
-                values[field.name] = _parse(field.name, field.type, raw)
+                values[setting.name] = _parse(setting.name, setting.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "data_dir" in values:
             values["data_dir"] = Path(str(values["data_dir"]))
@@ -88,6 +101,20 @@ def _base_url(value: str) -> str:
     except ValueError:
         raise ConfigError(f"BLOG_BASE_URL has a port that is not a number (got {value!r})") from None
     return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _networks(value: str) -> tuple[Network, ...]:
+    """'127.0.0.1, 10.0.0.0/8, ::1' as networks (an address is a network of one)."""
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(f"BLOG_TRUSTED_PROXIES: {item!r} is not an IP address or network; give addresses "
+                              f"or networks separated by commas, such as 127.0.0.1,10.0.0.0/8") from None
+    return tuple(networks)
 
 
 def _parse(name: str, kind: object, raw: str) -> object:

@@ -39,3 +39,5 @@ API_OPENAPI: web.AppKey[str] = web.AppKey("api_openapi")
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
 CURRENT_USER: web.RequestKey[User] = web.RequestKey("current_user")
 SESSION_ID: web.RequestKey[int] = web.RequestKey("session_id")
+# The client's address as blog/accounts/addresses.py found it (through trusted proxies), once per request.
+CLIENT_ADDRESS: web.RequestKey[str] = web.RequestKey("client_address")

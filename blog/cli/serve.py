@@ -13,7 +13,6 @@ from blog.config import Config
 from blog.ops.memory import tune_allocator
 from blog.store import Store
 
-ACCESS_LOG_FORMAT = '%a %{X-Request-Id}o "%r" %s %b %Tfs'
 
 
 def add_commands(commands: Any) -> None:
@@ -28,6 +27,7 @@ def add_commands(commands: Any) -> None:
 
 def serve(args: argparse.Namespace, config: Config) -> int:
     from blog.app import create_app
+    from blog.ops.access_log import AccessLog
 
     if config.workers < 1:
         return fail("--workers must be at least 1")
@@ -44,7 +44,7 @@ def serve(args: argparse.Namespace, config: Config) -> int:
         app,
         host=config.host,
         port=config.port,
-        access_log_format=ACCESS_LOG_FORMAT,
+        access_log_class=AccessLog,
         print=None,
         reuse_port=args.as_worker or None,
     )

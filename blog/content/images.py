@@ -378,7 +378,7 @@ class ImageFiles:
         pass ``min_age`` (the grace period, in seconds) to spare files that
         new. Ages are read and files deleted under the lock that save takes.
         """
-        removed = []
+        removed: list[str] = []
         if not self.root.is_dir():
             return removed
         with self._locked():
