@@ -26,14 +26,15 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions (user_id);
 
--- Failed logins, counted per account and per client address to slow down guessing.
-CREATE TABLE login_failures (
-    id        INTEGER PRIMARY KEY,
-    scope     TEXT NOT NULL CHECK (scope IN ('account', 'address')),
-    key       TEXT NOT NULL,
-    failed_at TEXT NOT NULL
+-- Attempts counted against rate limits (blog/accounts/throttle.py): logins per account, per
+-- device cookie and per client address; registrations per client address.
+CREATE TABLE attempts (
+    id    INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL CHECK (scope IN ('account', 'device', 'address', 'registration')),
+    key   TEXT NOT NULL,  -- 'user:<id>' or 'name:<login as typed, bounded>', a device nonce, an address
+    at    TEXT NOT NULL
 );
-CREATE INDEX login_failures_lookup ON login_failures (scope, key, failed_at);
+CREATE INDEX attempts_lookup ON attempts (scope, key, at);
 
 -- Posts (and pages) with their rendered HTML, tags, revisions and the trash.
 CREATE TABLE posts (

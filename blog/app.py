@@ -11,7 +11,9 @@ from aiohttp_session import session_middleware
 
 from blog.accounts.cookie import SESSION_COOKIE, session_storage
 from blog.accounts.current import check_login
+from blog.accounts.device_cookies import DeviceCookies
 from blog.accounts.devices import device_name
+from blog.accounts.secret_key import session_key
 from blog.accounts.passwords import Passwords
 from blog.api.app import create_api
 from blog.config import Config
@@ -19,6 +21,7 @@ from blog.content.images import ImageFiles
 from blog.keys import (
     BROKER,
     CONFIG,
+    DEVICE_COOKIES,
     IMAGE_EXECUTOR,
     IMAGE_FILES,
     PAGE_CACHE,
@@ -81,6 +84,8 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(_live)
     # Sockets close in on_shutdown: clients hear 1001 and the server exits without waiting on them.
     app.on_shutdown.append(_close_live_readers)
+    app[DEVICE_COOKIES] = DeviceCookies(session_key(config.secret_key, config.data_dir), secure=config.secure_cookies)
+    app.on_response_prepare.append(app[DEVICE_COOKIES].set_on_response)
     app.on_response_prepare.append(add_security_headers)
     setup_templates(app, filters={"device": device_name})
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)

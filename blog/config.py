@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -56,15 +56,17 @@ class Config:
     trusted_proxies: str = ""
     # Accounts one client address may create per hour (HTML and API together).
     registrations_per_hour: int = 20
-    # trusted_proxies parsed, once, when the Config is made.
-    trusted_proxy_networks: tuple[Network, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
         if self.base_url:
             object.__setattr__(self, "base_url", _base_url(self.base_url))
-        object.__setattr__(self, "trusted_proxy_networks", _networks(self.trusted_proxies))
+        _networks(self.trusted_proxies)  # refused at start, not at the first request
         if self.registrations_per_hour < 1:
             raise ConfigError(f"BLOG_REGISTRATIONS_PER_HOUR must be 1 or more (got {self.registrations_per_hour})")
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[Network, ...]:
+        return _networks(self.trusted_proxies) if self.trusted_proxies else ()
 
     @property
     def cors_origin_set(self) -> frozenset[str]:
@@ -80,7 +82,7 @@ class Config:
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}  # each value parsed to its field's type by _parse
         for setting in dataclasses.fields(cls):
-            raw = environ.get(f"BLOG_{setting.name.upper()}") if setting.init else None
+            raw = environ.get(f"BLOG_{setting.name.upper()}")
             if raw is not None:
                 values[setting.name] = _parse(setting.name, setting.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})

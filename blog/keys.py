@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from blog.accounts.device_cookies import DeviceCookies
     from blog.accounts.passwords import Passwords
     from blog.config import Config
     from blog.content.images import ImageFiles
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 CONFIG: web.AppKey[Config] = web.AppKey("config")
 STORE: web.AppKey[Store] = web.AppKey("store")
 PASSWORDS: web.AppKey[Passwords] = web.AppKey("passwords")
+DEVICE_COOKIES: web.AppKey[DeviceCookies] = web.AppKey("device_cookies")
 IMAGE_FILES: web.AppKey[ImageFiles] = web.AppKey("image_files")
 # Pillow work runs here, off the event loop, one image at a time per worker.
 IMAGE_EXECUTOR: web.AppKey[ThreadPoolExecutor] = web.AppKey("image_executor")
@@ -41,3 +43,5 @@ CURRENT_USER: web.RequestKey[User] = web.RequestKey("current_user")
 SESSION_ID: web.RequestKey[int] = web.RequestKey("session_id")
 # The client's address as blog/accounts/addresses.py found it (through trusted proxies), once per request.
 CLIENT_ADDRESS: web.RequestKey[str] = web.RequestKey("client_address")
+# A device cookie made by a successful login, written on the response as it is prepared.
+NEW_DEVICE_COOKIE: web.RequestKey[str] = web.RequestKey("new_device_cookie")

@@ -16,7 +16,8 @@ from blog.store import Store
 
 log = logging.getLogger(__name__)
 INTERVAL = 60 * 60
-LOGIN_FAILURE_KEEP = 60 * 60
+# Longer than any rate limit's window (accounts/throttle.py).
+ATTEMPTS_KEEP = 2 * 60 * 60
 # The grace period. Uploads store their file just before the row that names it, and no
 # request deletes files (identical uploads share one: see content/images.ImageFiles), so
 # only this cleanup does, sparing files saved within the last hour.
@@ -31,9 +32,9 @@ async def remove_orphan_images(store: Store, files: ImageFiles, min_age: float =
 
 async def tidy(store: Store, files: ImageFiles) -> None:
     sessions = await store.sessions.purge_expired()
-    failures = await store.login_failures.purge_older_than(LOGIN_FAILURE_KEEP)
+    failures = await store.attempts.purge_older_than(ATTEMPTS_KEEP)
     images = await remove_orphan_images(store, files)
-    log.info("maintenance: %d expired sessions, %d old login failures, %d orphan images removed",
+    log.info("maintenance: %d expired sessions, %d old login and registration attempts, %d orphan images removed",
              sessions, failures, len(images))
 
 

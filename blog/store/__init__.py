@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from blog.store.articles import Articles
+from blog.store.attempts import Attempts
 from blog.store.comments import Comments
 from blog.store.db import Database
 from blog.store.live_events import LiveEvents
-from blog.store.login_failures import LoginFailures
 from blog.store.posts import Posts
 from blog.store.revisions import Revisions
 from blog.store.seed import Seed
@@ -23,7 +23,7 @@ class Store:
         self.db = Database(path)
         self.users = Users(self.db)
         self.sessions = Sessions(self.db)
-        self.login_failures = LoginFailures(self.db)
+        self.attempts = Attempts(self.db)
         self.posts = Posts(self.db)
         self.revisions = Revisions(self.db)
         self.comments = Comments(self.db)

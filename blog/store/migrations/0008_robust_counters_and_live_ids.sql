@@ -11,3 +11,14 @@ CREATE TABLE live_events (
     message    TEXT NOT NULL,
     created_at REAL NOT NULL
 );
+-- Failed logins become attempts counted against every rate limit: per account, per device
+-- cookie and per client address for logins, per client address for registrations. Only the
+-- last hour's rows matter, so the old table is not carried over.
+DROP TABLE login_failures;
+CREATE TABLE attempts (
+    id    INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL CHECK (scope IN ('account', 'device', 'address', 'registration')),
+    key   TEXT NOT NULL,
+    at    TEXT NOT NULL
+);
+CREATE INDEX attempts_lookup ON attempts (scope, key, at);
