@@ -17,6 +17,7 @@ from blog.accounts.secret_key import session_key
 from blog.accounts.passwords import Passwords
 from blog.api.app import create_api
 from blog.config import Config
+from blog.content.image_queue import ImageQueue
 from blog.content.images import ImageFiles
 from blog.keys import (
     BROKER,
@@ -24,6 +25,7 @@ from blog.keys import (
     DEVICE_COOKIES,
     IMAGE_EXECUTOR,
     IMAGE_FILES,
+    IMAGE_QUEUE,
     PAGE_CACHE,
     PASSWORDS,
     REQUEST_IDS,
@@ -79,6 +81,7 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(_image_workers)
     app.cleanup_ctx.append(maintenance_job)
     app[IMAGE_FILES] = ImageFiles(config.data_dir / "images")
+    app[IMAGE_QUEUE] = ImageQueue()
     app[BROKER] = _broker(config, store)
     app[ROOMS] = Rooms(app[BROKER])
     app.cleanup_ctx.append(_live)

@@ -41,6 +41,8 @@ class Config:
     log_level: str = "INFO"
     password_workers: int = 2
     max_image_bytes: int = 10 * 1024 * 1024
+    # Largest picture decoded, in pixels (width x height): what a decode costs in memory.
+    max_image_pixels: int = 16_000_000
     api_token_max_age: int = 30 * DAY
     # Processes serving one port (SO_REUSEPORT); with more than one, live events and
     # cache invalidation travel between them through the database.

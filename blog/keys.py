@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from blog.accounts.device_cookies import DeviceCookies
     from blog.accounts.passwords import Passwords
     from blog.config import Config
+    from blog.content.image_queue import ImageQueue
     from blog.content.images import ImageFiles
     from blog.live.broker import Broker
     from blog.live.rooms import Rooms
@@ -30,6 +31,8 @@ DEVICE_COOKIES: web.AppKey[DeviceCookies] = web.AppKey("device_cookies")
 IMAGE_FILES: web.AppKey[ImageFiles] = web.AppKey("image_files")
 # Pillow work runs here, off the event loop, one image at a time per worker.
 IMAGE_EXECUTOR: web.AppKey[ThreadPoolExecutor] = web.AppKey("image_executor")
+# Decodes take turns: one at a time, a few waiting, the rest told to try again.
+IMAGE_QUEUE: web.AppKey[ImageQueue] = web.AppKey("image_queue")
 BROKER: web.AppKey[Broker] = web.AppKey("broker")
 ROOMS: web.AppKey[Rooms] = web.AppKey("rooms")
 PAGE_CACHE: web.AppKey[PageCache] = web.AppKey("page_cache")

@@ -112,7 +112,14 @@ class ProcessedImage:
     height: int
 
 
-def process_image(data: bytes, *, max_pixels: int = 40_000_000) -> ProcessedImage:
+#: The default pixel limit: a 16-megapixel picture (4900 x 3265) decodes to 48 MiB (RGB) or
+#: 64 MiB (RGBA) at most; a phone's 12-megapixel photo fits. Every later step works on a
+#: copy already shrunk to about twice the display box (see _decode).
+MAX_PIXELS = 16_000_000
+_STRIP_ROWS = 128
+
+
+def process_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> ProcessedImage:
     """Validate an upload and re-encode it into a display copy and a thumbnail.
 
     Synchronous and CPU-bound: run it in an executor. Raises ImageRejected,
@@ -147,7 +154,13 @@ def _check_header(data: bytes, max_pixels: int) -> str:
 
 
 def _decode(data: bytes, max_pixels: int) -> Image.Image:
-    """Decode the first frame fully, so truncated data fails here, not later."""
+    """Decode the first frame fully, so truncated data fails here, not later.
+
+    Memory is what a large picture costs: decoded, 4 bytes a pixel, and the steps after
+    (orientation, mode, metadata stripping, resizing) each made a full-size copy: 470 MiB
+    for a 40-megapixel PNG. So the decoded pixels are shrunk at once, by a whole factor
+    (Image.reduce: a box filter, fast), to no less than the display box; the full-size
+    pixels are let go before any other step, and the peak is the decode itself."""
     with _reading(max_pixels):
         image = _open(data)
         _check_size(image, max_pixels)
@@ -155,7 +168,27 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
         # result still covers the display box: much less CPU and memory.
         image.draft(None, DISPLAY_BOX)
         image.load()
+        return _reduced(image)
+
+
+def _reduced(image: ImageFile.ImageFile | Image.Image) -> Image.Image:
+    """The image shrunk by the largest whole factor that keeps its long side at least the
+    display box's (the resize to the display copy does the rest, with a better filter)."""
+    factor = max(image.size) // max(DISPLAY_BOX)
+    if factor < 2 or image.mode in ("P", "1"):  # palette images resize only nearest-neighbour
         return image
+    # A whole number of blocks (at most factor-1 edge pixels dropped), so the aspect is kept.
+    width, height = image.width - image.width % factor, image.height - image.height % factor
+    reduced = Image.new(image.mode, (width // factor, height // factor))
+    # In strips: reducing an image with alpha first converts all of it to premultiplied
+    # alpha, one more full-size copy; a strip's copy is small.
+    step = factor * _STRIP_ROWS
+    for top in range(0, height, step):
+        strip = image.crop((0, top, width, min(height, top + step))).reduce(factor)
+        reduced.paste(strip, (0, top // factor))
+    reduced.info = dict(image.info)  # the EXIF orientation and colour profile still apply
+    image.close()
+    return reduced
 
 
 def _open(data: bytes) -> ImageFile.ImageFile:

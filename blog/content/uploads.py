@@ -8,13 +8,15 @@ nobody has saved it for a grace period. See ImageFiles for why."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from blog.content.images import ImageFiles, process_image
-from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES
+from blog.content.images import ImageFiles, ProcessedImage, process_image
+from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, IMAGE_QUEUE
+from blog.ops.memory import give_back_free_memory
 
 log = logging.getLogger(__name__)
 
@@ -29,16 +31,25 @@ async def save_upload(request: web.Request, field: object) -> tuple[str, str] | 
     data = field.file.read()
     if not data:
         return None
-    limit = request.config_dict[CONFIG].max_image_bytes
-    if len(data) > limit:
-        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(data))
+    config = request.config_dict[CONFIG]
+    if len(data) > config.max_image_bytes:
+        raise web.HTTPRequestEntityTooLarge(max_size=config.max_image_bytes, actual_size=len(data))
     loop = asyncio.get_running_loop()
     executor: ThreadPoolExecutor = request.config_dict[IMAGE_EXECUTOR]
     files: ImageFiles = request.config_dict[IMAGE_FILES]
-    processed = await loop.run_in_executor(executor, process_image, data)
+    async with request.config_dict[IMAGE_QUEUE].turn():  # one decode at a time (content/image_queue.py)
+        processed = await loop.run_in_executor(
+            executor, functools.partial(_process, data, max_pixels=config.max_image_pixels))
 
     def store() -> tuple[str, str]:
         return files.save(processed.display, processed.extension), files.save(processed.thumbnail, processed.extension)
 
     return await loop.run_in_executor(executor, store)
+
+
+def _process(data: bytes, *, max_pixels: int) -> ProcessedImage:
+    try:
+        return process_image(data, max_pixels=max_pixels)
+    finally:
+        give_back_free_memory()  # the decoded pixels' memory, which glibc would otherwise keep
 
