@@ -19,7 +19,7 @@ from blog.accounts.throttle import TooManyAttempts, cancel_attempt, registration
 from blog.api.auth import check_password, issue_token, require_caller
 from blog.api.errors import ApiError, Errors, invalid
 from blog.api.serializers import user_json
-from blog.api.validation import optional_text, read_object, required_text, too_long
+from blog.api.validation import BLANK, is_blank, optional_text, read_object, required_text, too_long
 from blog.keys import CONFIG, PASSWORDS, STORE
 from blog.store.users import EmailTaken, User, UsernameTaken
 from blog.web.json_errors import TOKEN_CHALLENGE, json_response
@@ -52,7 +52,9 @@ def _email(value: str | None, errors: Errors) -> str | None:
 def _password(value: str | None, errors: Errors) -> None:
     if value is None or "password" in errors:
         return
-    if len(value) < PASSWORD_MIN:
+    if is_blank(value):  # only spaces: no password at all
+        errors["password"] = [BLANK]
+    elif len(value) < PASSWORD_MIN:
         errors["password"] = [f"is too short (minimum is {PASSWORD_MIN} characters)"]
     elif len(value) > PASSWORD_MAX:
         errors["password"] = [too_long(PASSWORD_MAX)]

@@ -53,6 +53,9 @@ async def change_password(request: web.Request) -> web.Response:
     problem = password_problem(fields["new_password"], user.username)
     if problem:
         errors["new_password"] = problem
+    elif not errors and fields["new_password"] == fields["current_password"]:
+        # Saving it again would change nothing but end every other session and token.
+        errors["new_password"] = "This is your current password. To change it, choose a different one."
     if errors:
         return await _page(request, errors, status=400)
     await store.users.set_password_hash(user.id, await passwords.hash(fields["new_password"]))
