@@ -13,8 +13,8 @@ from blog.accounts.cookie import SESSION_COOKIE, session_storage
 from blog.accounts.current import check_login
 from blog.accounts.device_cookies import DeviceCookies
 from blog.accounts.devices import device_name
-from blog.accounts.secret_key import session_key
 from blog.accounts.passwords import Passwords
+from blog.accounts.secret_key import session_key
 from blog.api.app import create_api
 from blog.config import Config
 from blog.content.image_queue import ImageQueue

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from blog.keys import STORE
-
-from .conftest import login, post_form
+from .conftest import login as html_login
+from .conftest import post_form
 from .test_api_helpers import API_PASSWORD, api_register, auth, errors_of
 
 
@@ -100,7 +99,7 @@ async def test_ten_failed_logins_lock_the_account_with_429(client):
     assert response.status == 429 and int(response.headers["Retry-After"]) > 0
     assert "try again" in (await errors_of(response))["credentials"][0]
     # The failures count with the HTML login's: a browser that never logged in to alice is refused too.
-    assert (await login(client, "alice", API_PASSWORD)).status == 429
+    assert (await html_login(client, "alice", API_PASSWORD)).status == 429
 
 
 async def test_current_user_needs_a_token(client):

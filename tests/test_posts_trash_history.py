@@ -8,7 +8,6 @@ import re
 from blog.keys import STORE
 
 from .conftest import csrf_token, register
-from .test_posts_images import clean_up_now
 from .posts_helpers import (
     create_post,
     edit_post,
@@ -21,6 +20,7 @@ from .posts_helpers import (
     post_id,
     trash_post,
 )
+from .test_posts_images import clean_up_now
 
 
 async def _post(browser, path: str):  # type: ignore[no-untyped-def]

@@ -14,7 +14,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-
 from http.cookies import SimpleCookie
 
 from aiohttp import hdrs, web

@@ -15,7 +15,6 @@ from blog.keys import CONFIG, CURRENT_USER, DEVICE_COOKIES, PASSWORDS, SESSION_I
 from blog.store.users import User
 from blog.web.csrf import rotate_csrf_token
 
-
 # No username (30) or email (254) is longer: a longer login names no account, and is
 # bounded before anything of it is stored.
 LOGIN_MAX_LENGTH = 254

@@ -16,7 +16,6 @@ from blog.ops.memory import tune_allocator
 from blog.store import Store
 
 
-
 def add_commands(commands: Any) -> None:
     serve_parser = commands.add_parser("serve", help="serve the blog over HTTP (the default)")
     serve_parser.add_argument("--host", help="address to listen on (BLOG_HOST; default 127.0.0.1)")

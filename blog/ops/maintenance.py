@@ -1,5 +1,5 @@
-"""Housekeeping that no request should wait for: expired sessions, old login failures,
-and image files no post refers to any more."""
+"""Housekeeping that no request should wait for: expired sessions, old login and registration
+attempts, and image files no post refers to any more (the only place image files are deleted)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ import time
 from blog.store.db import Database
 
 
-
 class LiveEvents:
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -11,7 +11,6 @@ from aiohttp import web
 from blog.store.posts import SQLITE_INTEGER_MAX  # SQLite's INTEGER is signed 64-bit; ids start at 1
 
 
-
 def storable_id(value: object) -> int | None:
     """The value as an id (an int from 1 to SQLite's maximum), or None."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= SQLITE_INTEGER_MAX:
