@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from itertools import zip_longest
 
 from blog.keys import IMAGE_FILES, STORE
 from blog.ops.maintenance import remove_orphan_images
@@ -15,9 +16,11 @@ from .conftest import post_form, register
 from .posts_helpers import create_post, edit_post, form_values, make_image, multipart, post_id
 from .test_posts_images import clean_up_now, stored
 
-EDITORS = 100
-ROUNDS = 10
+EDITORS = 180
+ROUNDS = 20
 REFUSED = 5  # editors per round whose form is stale: 409
+# Nine at a time: as many as the image queue holds (one decoding, eight waiting); a tenth
+# would be asked to try again (content/image_queue.py), which is not what this is about.
 OTHER_PICTURE = ("other.png", make_image("PNG", (32, 24)), "image/png")
 
 
@@ -29,7 +32,7 @@ async def _rows_naming_missing_files(client) -> list[tuple[int, str]]:  # type: 
 
 
 async def test_editors_saving_identical_images_at_once_never_leave_a_row_without_its_file(client, config):
-    """Ten rounds of ten editors at once, each round with a picture new to the blog: some save
+    """Twenty rounds of nine editors at once, each round with a picture new to the blog: some save
     it on new posts or over another picture, the others hold a stale form (409)."""
     await register(client, "root")  # the admin: may edit every post
     statuses: list[int] = []
@@ -54,7 +57,7 @@ async def test_editors_saving_identical_images_at_once_never_leave_a_row_without
 
         refused = [edit(contested, values) for values in stale]
         saved = [edit(replaced, fresh)] + [new_post(n) for n in range(EDITORS // ROUNDS - REFUSED - 1)]
-        jobs = [job for pair in zip(refused, saved) for job in pair]  # interleaved
+        jobs = [job for pair in zip_longest(refused, saved) for job in pair if job is not None]  # interleaved
         *answers, _ = await asyncio.gather(*jobs, _cleanup_beside(client))
         statuses += answers
         assert await _rows_naming_missing_files(client) == [], round_number
