@@ -71,6 +71,40 @@ async def test_editors_saving_identical_images_at_once_never_leave_a_row_without
     assert stored(config) == await client.app[STORE].posts.all_image_names()
 
 
+async def test_fifty_editors_in_one_burst_get_no_500_and_lose_no_file(client, config):
+    """All fifty at the same moment: more than the image queue holds, so some are asked to try
+    again (400 at the image field); the others save (303) or hold a stale form (409)."""
+    await register(client, "root")
+    picture = ("same.png", make_image("PNG", (48, 32)), "image/png")
+    contested = await create_post(client, title="Contested", image=OTHER_PICTURE)
+    stale = [form_values(await (await client.get(contested + "/edit")).text()) for _ in range(30)]
+    assert (await edit_post(client, contested, remove_image="1")).status == 303
+    replaced = [await create_post(client, title=f"Replaced {n}", image=OTHER_PICTURE) for n in range(10)]
+    fresh = [form_values(await (await client.get(location + "/edit")).text()) for location in replaced]
+
+    async def edit(location: str, values: dict[str, str]):  # type: ignore[no-untyped-def]
+        fields = {name: values[name] for name in ("title", "body", "summary", "tags", "status", "version")}
+        return await client.post(location + "/edit", data=multipart({**fields, "body": "Mine"}, values["csrf_token"],
+                                                                    picture), allow_redirects=False)
+
+    async def new_post(number: int):  # type: ignore[no-untyped-def]
+        fields = {"title": f"New {number}", "body": "b", "summary": "", "tags": "", "status": "published"}
+        return await client.post("/posts/new", data=multipart(fields, fresh[0]["csrf_token"], picture),
+                                 allow_redirects=False)
+
+    jobs = [edit(contested, values) for values in stale] + [new_post(n) for n in range(10)]
+    jobs += [edit(location, values) for location, values in zip(replaced, fresh)]
+    *responses, _ = await asyncio.gather(*jobs, _cleanup_beside(client))
+    assert len(responses) == 50
+    for response in responses:
+        assert response.status in (303, 409, 400), response.status
+        if response.status == 400:
+            assert "Too many images are being processed right now" in await response.text()
+    assert await _rows_naming_missing_files(client) == []
+    await clean_up_now(client)
+    assert stored(config) == await client.app[STORE].posts.all_image_names()
+
+
 async def _cleanup_beside(client) -> None:  # type: ignore[no-untyped-def]
     for _ in range(10):  # with the real grace period, as the hourly job runs it
         await remove_orphan_images(client.app[STORE], client.app[IMAGE_FILES])
