@@ -62,14 +62,15 @@ CREATE TABLE site_settings (
     value TEXT NOT NULL  -- JSON; a setting without a row takes its default (BLOG_* variables)
 ) WITHOUT ROWID;
 
--- Failed logins, counted per account and per client address to slow down guessing.
-CREATE TABLE login_failures (
-    id        INTEGER PRIMARY KEY,
-    scope     TEXT NOT NULL CHECK (scope IN ('account', 'address')),
-    key       TEXT NOT NULL,
-    failed_at TEXT NOT NULL
+-- Attempts counted against rate limits (blog/accounts/throttle.py): logins per account, per
+-- device cookie and per client address; registrations per client address.
+CREATE TABLE attempts (
+    id    INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL CHECK (scope IN ('account', 'device', 'address', 'registration')),
+    key   TEXT NOT NULL,  -- 'user:<id>' or 'name:<login as typed, bounded>', a device nonce, an address
+    at    TEXT NOT NULL
 );
-CREATE INDEX login_failures_lookup ON login_failures (scope, key, failed_at);
+CREATE INDEX attempts_lookup ON attempts (scope, key, at);
 
 -- Posts (and pages) with their rendered HTML, tags, revisions and the trash.
 CREATE TABLE posts (
@@ -200,8 +201,10 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_user ON api_tokens (user_id);
 
 -- Live events on their way between the processes of one blog (serve --workers N).
+-- AUTOINCREMENT: an id is never handed out twice, even after pruning empties the table,
+-- because every process reads the events after the last id it saw.
 CREATE TABLE live_events (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     origin     TEXT NOT NULL,     -- the process that published it; it has delivered it already
     channel    TEXT NOT NULL CHECK (channel IN ('post', 'control')),
     post_id    INTEGER,

@@ -11,18 +11,23 @@ from aiohttp_session import session_middleware
 
 from blog.accounts.cookie import SESSION_COOKIE, session_storage
 from blog.accounts.current import check_login
+from blog.accounts.device_cookies import DeviceCookies
 from blog.accounts.devices import device_name
 from blog.accounts.passwords import Passwords
+from blog.accounts.secret_key import session_key
 from blog.api.app import create_api
 from blog.config import Config
+from blog.content.image_queue import ImageQueue
 from blog.content.images import ImageFiles
 from blog.content.reading_time import reading_minutes
 from blog.keys import (
     BROKER,
     CONFIG,
+    DEVICE_COOKIES,
     DOCUMENTS,
     IMAGE_EXECUTOR,
     IMAGE_FILES,
+    IMAGE_QUEUE,
     MAILER,
     PAGE_CACHE,
     PASSWORDS,
@@ -72,6 +77,7 @@ from blog.web.page_cache import PageCache, serve_cached_pages
 from blog.web.paths import API_PREFIX, STATIC_PREFIX
 from blog.web.request_ids import RequestIds
 from blog.web.shared_pages import SharedPages
+from blog.web.static_files import static_not_found
 from blog.web.templating import setup_templates
 
 log = logging.getLogger(__name__)
@@ -90,6 +96,7 @@ def create_app(config: Config) -> web.Application:
             session_middleware(session_storage(config)),
             check_login,
             csrf_protect,
+            static_not_found,  # inside the session: the 404 page it leads to shows the nav
         ],
         client_max_size=config.max_image_bytes + 1024 * 1024,
     )
@@ -107,11 +114,14 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(_mail)
     app.cleanup_ctx.append(publishing_job)
     app[IMAGE_FILES] = ImageFiles(config.data_dir / "images")
+    app[IMAGE_QUEUE] = ImageQueue()
     app[BROKER] = _broker(config, store)
     app[ROOMS] = Rooms(app[BROKER])
     app.cleanup_ctx.append(_live)
     # Sockets close in on_shutdown: clients hear 1001 and the server exits without waiting on them.
     app.on_shutdown.append(_close_live_readers)
+    app[DEVICE_COOKIES] = DeviceCookies(session_key(config.secret_key, config.data_dir), secure=config.secure_cookies)
+    app.on_response_prepare.append(app[DEVICE_COOKIES].set_on_response)
     app.on_response_prepare.append(add_security_headers)
     setup_templates(app, filters={"device": device_name, "reading_minutes": reading_minutes})
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)
@@ -159,12 +169,13 @@ def _broker(config: Config, store: Store) -> Broker:
 
 
 async def _live(app: web.Application) -> AsyncIterator[None]:
-    """Starts the broker and the rooms once the store is open (they may read from it)."""
+    """Starts the broker and the rooms once the store is open (they may read from it). The
+    broker closes at cleanup, after the rooms closed on shutdown and every handler ended."""
     await app[BROKER].start()
     await app[ROOMS].start()
     yield
+    await app[BROKER].close()
 
 
 async def _close_live_readers(app: web.Application) -> None:
     await app[ROOMS].close_all()
-    await app[BROKER].close()

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from blog.accounts.device_cookies import DeviceCookies
     from blog.accounts.passwords import Passwords
     from blog.config import Config
+    from blog.content.image_queue import ImageQueue
     from blog.content.images import ImageFiles
     from blog.live.broker import Broker
     from blog.live.rooms import Rooms
@@ -28,9 +30,12 @@ if TYPE_CHECKING:
 CONFIG: web.AppKey[Config] = web.AppKey("config")
 STORE: web.AppKey[Store] = web.AppKey("store")
 PASSWORDS: web.AppKey[Passwords] = web.AppKey("passwords")
+DEVICE_COOKIES: web.AppKey[DeviceCookies] = web.AppKey("device_cookies")
 IMAGE_FILES: web.AppKey[ImageFiles] = web.AppKey("image_files")
 # Pillow work runs here, off the event loop, one image at a time per worker.
 IMAGE_EXECUTOR: web.AppKey[ThreadPoolExecutor] = web.AppKey("image_executor")
+# Decodes take turns: one at a time, a few waiting, the rest told to try again.
+IMAGE_QUEUE: web.AppKey[ImageQueue] = web.AppKey("image_queue")
 BROKER: web.AppKey[Broker] = web.AppKey("broker")
 ROOMS: web.AppKey[Rooms] = web.AppKey("rooms")
 PAGE_CACHE: web.AppKey[PageCache] = web.AppKey("page_cache")
@@ -48,3 +53,7 @@ SITEMAP_URLS_PER_FILE: web.AppKey[int] = web.AppKey("sitemap_urls_per_file")
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
 CURRENT_USER: web.RequestKey[User] = web.RequestKey("current_user")
 SESSION_ID: web.RequestKey[int] = web.RequestKey("session_id")
+# The client's address as blog/accounts/addresses.py found it (through trusted proxies), once per request.
+CLIENT_ADDRESS: web.RequestKey[str] = web.RequestKey("client_address")
+# A device cookie made by a successful login, written on the response as it is prepared.
+NEW_DEVICE_COOKIE: web.RequestKey[str] = web.RequestKey("new_device_cookie")

@@ -324,7 +324,7 @@ async def test_an_old_database_learns_the_pictures_its_bodies_and_revisions_alre
     store = Store(old)
     await store.open()
     try:
-        assert await store.posts.all_image_names() == {in_body, in_revision}
+        assert await store.images.referenced_names() == {in_body, in_revision}
     finally:
         await store.close()
 

@@ -17,6 +17,7 @@ from blog.keys import MAILER, STORE
 from .conftest import STRONG_PASSWORD, csrf_token, login, post_form, register
 from .mail_helpers import link_in, text_of
 from .posts_helpers import create_post, field_errors, make_image
+from .test_posts_images import clean_up_now
 
 AVATAR = re.compile(r'<img class="avatar[^"]*" src="/images/([0-9a-f]{64}\.png)"')
 
@@ -89,13 +90,14 @@ async def test_profile_errors_stay_at_their_fields_and_keep_the_input(client):
     assert "not a JPEG, PNG, GIF or WebP image" in field_errors(await bad.text())["avatar"]
 
 
-async def test_removing_the_avatar_deletes_its_files(client):
+async def test_a_removed_avatar_goes_and_the_cleanup_deletes_its_files(client):
     await register(client, "alice")
     await save_profile(client, avatar=make_image("PNG", (80, 80)))
     name = AVATAR.search(await (await client.get("/account/profile")).text())
     assert name
     assert (await save_profile(client, remove_avatar="1")).status == 303
     assert not AVATAR.search(await (await client.get("/authors/alice")).text())
+    await clean_up_now(client)  # no request deletes files: the cleanup does (see content/uploads.py)
     assert (await client.get(f"/images/{name.group(1)}")).status == 404
 
 

@@ -176,7 +176,7 @@ async def test_an_old_database_gets_its_posts_indexed_and_counted_by_the_migrati
         for number, script in migrations():
             if number < 10:
                 conn.executescript(script.read_text())
-        conn.execute("PRAGMA user_version = 7")
+        conn.execute("PRAGMA user_version = 9")
         conn.execute("INSERT INTO users (id, username, email, password_hash, role, created_at)"
                      " VALUES (1, 'old', 'old@example.com', 'x', 'admin', '2025-01-01T00:00:00.000000Z')")
         for number, status in ((1, "published"), (2, "draft")):

@@ -5,8 +5,6 @@ comments stay, shown as by "deleted user" (see Users.delete_account)."""
 
 from __future__ import annotations
 
-from blog.content.images import ImageFiles
-from blog.content.uploads import release_files
 from blog.store import Store
 from blog.store.users import User
 
@@ -27,7 +25,6 @@ async def transfer_target(store: Store, user: User, username: str) -> User:
     return target
 
 
-async def delete_account(store: Store, files: ImageFiles, user: User, posts_to: User | None) -> None:
-    """Deletes the account (LastAdmin for the last admin) and the avatar files only it used."""
-    released = await store.users.delete_account(user.id, posts_to.id if posts_to else None)
-    await release_files(store, files, released)
+async def delete_account(store: Store, user: User, posts_to: User | None) -> None:
+    """Deletes the account (LastAdmin for the last admin); its avatar files are the cleanup's."""
+    await store.users.delete_account(user.id, posts_to.id if posts_to else None)

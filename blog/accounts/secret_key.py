@@ -41,5 +41,10 @@ def load_or_create(data_dir: Path) -> bytes:
     return fernet_key(path.read_text().strip())
 
 
+def session_key(secret_key: str | None, data_dir: Path) -> bytes:
+    """The key as Fernet takes it: BLOG_SECRET_KEY's, or the one kept in the data folder."""
+    return fernet_key(secret_key) if secret_key else load_or_create(data_dir)
+
+
 def session_fernet(secret_key: str | None, data_dir: Path) -> Fernet:
-    return Fernet(fernet_key(secret_key) if secret_key else load_or_create(data_dir))
+    return Fernet(session_key(secret_key, data_dir))

@@ -69,7 +69,7 @@ async def issue_token(request: web.Request, user: User, how: str) -> str:
 async def check_password(request: web.Request, login: str, password: str, challenge: str) -> User:
     """The account when the password is right; 401 when not, 429 while guessing is paused."""
     try:
-        return await authenticate(request, login, password)
+        return await authenticate(request, login, password, device_cookies=False)
     except TooManyAttempts as exc:
         raise ApiError(429, {"credentials": [f"were wrong too many times; try again in {exc.seconds} seconds"]},
                        {"Retry-After": str(exc.seconds)}) from None

@@ -15,10 +15,11 @@ from email_validator import EmailNotValidError, validate_email
 from blog.accounts import usernames
 from blog.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from blog.accounts.passwords import MIN_LENGTH as PASSWORD_MIN
+from blog.accounts.throttle import TooManyAttempts, cancel_attempt, registration_limits, reserve_attempt
 from blog.api.auth import check_password, issue_token, require_caller
 from blog.api.errors import ApiError, Errors, invalid
 from blog.api.serializers import user_json
-from blog.api.validation import optional_text, read_object, required_text, too_long
+from blog.api.validation import BLANK, is_blank, optional_text, read_object, required_text, too_long
 from blog.content.profiles import bio_html
 from blog.keys import PASSWORDS, STORE
 from blog.store.users import EmailTaken, User, UsernameTaken
@@ -54,7 +55,9 @@ def _email(value: str | None, errors: Errors) -> str | None:
 def _password(value: str | None, errors: Errors) -> None:
     if value is None or "password" in errors:
         return
-    if len(value) < PASSWORD_MIN:
+    if is_blank(value):  # only spaces: no password at all
+        errors["password"] = [BLANK]
+    elif len(value) < PASSWORD_MIN:
         errors["password"] = [f"is too short (minimum is {PASSWORD_MIN} characters)"]
     elif len(value) > PASSWORD_MAX:
         errors["password"] = [too_long(PASSWORD_MAX)]
@@ -79,10 +82,17 @@ async def register(request: web.Request) -> web.Response:
     clean, errors = validate_registration(await read_object(request, "user"))
     if errors:
         raise invalid(errors)
+    try:  # counted with the HTML form's registrations from the same client
+        attempt = await reserve_attempt(request, registration_limits(request))
+    except TooManyAttempts as refusal:
+        raise ApiError(429, {"registration": [f"too many accounts were created from your address lately; "
+                                              f"try again in {refusal.seconds} seconds"]},
+                       {"Retry-After": str(refusal.seconds)}) from None
     password_hash = await request.config_dict[PASSWORDS].hash(clean["password"])
     try:
         user = await request.config_dict[STORE].users.create(clean["username"], clean["email"], password_hash)
     except (UsernameTaken, EmailTaken) as exc:
+        await cancel_attempt(request, attempt)
         raise _taken(exc) from None
     token = await issue_token(request, user, "registration")
     return json_response({"user": user_json(user, token, public_base(request))}, status=201)

@@ -70,7 +70,6 @@ def reset_password(args: argparse.Namespace, config: Config) -> int:
 
 def delete_user(args: argparse.Namespace, config: Config) -> int:
     from blog.accounts.deletion import CannotTransfer, delete_account, transfer_target
-    from blog.content.images import ImageFiles
     from blog.store.users import LastAdmin
 
     async def work(store: Store) -> int:
@@ -79,7 +78,7 @@ def delete_user(args: argparse.Namespace, config: Config) -> int:
             return fail(f"there is no user {args.username!r}", 1)
         try:
             posts_to = await transfer_target(store, user, args.posts_to) if args.posts_to else None
-            await delete_account(store, ImageFiles(config.data_dir / "images"), user, posts_to)
+            await delete_account(store, user, posts_to)
         except CannotTransfer as exc:
             return fail(str(exc), 1)
         except LastAdmin:

@@ -6,16 +6,15 @@ makes is then cropped to a centred square and scaled to the sizes pages use."""
 
 from __future__ import annotations
 
-import asyncio
 import io
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from aiohttp import web
 from PIL import Image, ImageOps
 
-from blog.content.images import ImageFiles, process_image
-from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES
+from blog.content.images import process_image
+from blog.content.uploads import decoded, stored, uploaded_bytes
+from blog.keys import CONFIG
 
 LARGE = 256  # the profile page
 SMALL = 64  # bylines and comments, shown at 32 CSS pixels (sharp on a 2x screen)
@@ -34,9 +33,9 @@ class SquarePicture:
     extension: str
 
 
-def make_square(data: bytes) -> SquarePicture:
+def make_square(data: bytes, *, max_pixels: int) -> SquarePicture:
     """Validate and re-encode an upload, then crop and scale it. Raises ImageRejected."""
-    clean = process_image(data)
+    clean = process_image(data, max_pixels=max_pixels)
     output_format = _FORMATS[clean.extension]
     with Image.open(io.BytesIO(clean.display), formats=[output_format]) as image:
         image.load()
@@ -57,19 +56,12 @@ async def save_square_upload(request: web.Request, field: object) -> tuple[str, 
 
     None when no file was chosen; ImageRejected for a file that is not a usable image;
     a 413 for one over the size limit."""
-    if not isinstance(field, web.FileField) or not field.filename:
-        return None
-    data = field.file.read()
-    if not data:
+    data = uploaded_bytes(field)
+    if data is None:
         return None
     limit = request.config_dict[CONFIG].max_image_bytes
     if len(data) > limit:
         raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(data))
-    executor: ThreadPoolExecutor = request.config_dict[IMAGE_EXECUTOR]
-    files: ImageFiles = request.config_dict[IMAGE_FILES]
-
-    def work() -> tuple[str, str]:
-        picture = make_square(data)
-        return files.save(picture.large, picture.extension), files.save(picture.small, picture.extension)
-
-    return await asyncio.get_running_loop().run_in_executor(executor, work)
+    picture = await decoded(request, make_square, data)
+    return await stored(request, lambda files: (files.save(picture.large, picture.extension),
+                                                files.save(picture.small, picture.extension)))

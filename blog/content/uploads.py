@@ -1,22 +1,33 @@
-"""Post images from a form upload to files on disk, off the event loop: the header image,
-and pictures for the text at every size a page may offer."""
+"""Uploaded pictures, from a form upload to files on disk, off the event loop: the header
+image, pictures for the text at every size a page may offer, and square pictures (avatars,
+the site's icon). Every decode takes its turn in the image queue (content/image_queue.py)
+under the configured pixel limit, so a handful of uploads cannot take the server's memory.
+
+Nothing here deletes a file: an image no post uses any more (replaced, removed, or
+saved with a form that was then refused) is left to the cleanup (ops/maintenance.py,
+hourly, and `python -m blog cleanup`), which deletes it once no row names it and
+nobody has saved it for a grace period. See ImageFiles for why."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from aiohttp import web
 
-from blog.content.images import ImageFiles, SizedImage, process_image, process_inline_image
-from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, STORE
-from blog.store import Store
+from blog.content.images import ImageFiles, process_image, process_inline_image
+from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, IMAGE_QUEUE, STORE
+from blog.ops.memory import give_back_free_memory
 from blog.store.images import ImageSize
 from blog.web.paths import IMAGES_PREFIX
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 ALT_MAX = 300
 # Characters that would end the alt text or turn it into markup inside ![...](...).
@@ -56,6 +67,30 @@ def uploaded_bytes(field: object) -> bytes | None:
     return field.file.read() or None
 
 
+async def decoded(request: web.Request, make: Callable[..., T], data: bytes) -> T:
+    """`make(data, max_pixels=...)` in the image threads, when the queue gives this upload its turn.
+    ImageRejected for an unusable file, or when too many uploads are waiting already."""
+    config = request.config_dict[CONFIG]
+    executor: ThreadPoolExecutor = request.config_dict[IMAGE_EXECUTOR]
+    async with request.config_dict[IMAGE_QUEUE].turn():
+        return await asyncio.get_running_loop().run_in_executor(
+            executor, functools.partial(_decode, make, data, config.max_image_pixels))
+
+
+def _decode(make: Callable[..., T], data: bytes, max_pixels: int) -> T:
+    try:
+        return make(data, max_pixels=max_pixels)
+    finally:
+        give_back_free_memory()  # the decoded pixels' memory, which glibc would otherwise keep
+
+
+async def stored(request: web.Request, save: Callable[[ImageFiles], T]) -> T:
+    """`save(files)` in the image threads: writing files is blocking I/O."""
+    executor: ThreadPoolExecutor = request.config_dict[IMAGE_EXECUTOR]
+    files: ImageFiles = request.config_dict[IMAGE_FILES]
+    return await asyncio.get_running_loop().run_in_executor(executor, save, files)
+
+
 async def save_upload(request: web.Request, field: object) -> tuple[str, str] | None:
     """Validates, re-encodes and stores an uploaded image; returns (display, thumbnail) names.
 
@@ -64,49 +99,22 @@ async def save_upload(request: web.Request, field: object) -> tuple[str, str] | 
     data = uploaded_bytes(field)
     if data is None:
         return None
-    limit = request.config_dict[CONFIG].max_image_bytes
-    if len(data) > limit:
-        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(data))
-    loop = asyncio.get_running_loop()
-    executor: ThreadPoolExecutor = request.config_dict[IMAGE_EXECUTOR]
-    files: ImageFiles = request.config_dict[IMAGE_FILES]
-    processed = await loop.run_in_executor(executor, process_image, data)
-
-    def store() -> tuple[str, str]:
-        return files.save(processed.display, processed.extension), files.save(processed.thumbnail, processed.extension)
-
-    return await loop.run_in_executor(executor, store)
+    config = request.config_dict[CONFIG]
+    if len(data) > config.max_image_bytes:
+        raise web.HTTPRequestEntityTooLarge(max_size=config.max_image_bytes, actual_size=len(data))
+    processed = await decoded(request, process_image, data)
+    return await stored(request, lambda files: (files.save(processed.display, processed.extension),
+                                                files.save(processed.thumbnail, processed.extension)))
 
 
 async def save_inline_upload(request: web.Request, data: bytes, alt: str) -> InlineUpload:
     """Checks and re-encodes an image for a post's text exactly as a header image (ImageRejected
     for an unusable file; the caller checks the byte limit), stores every size, and records
     them so that pages can offer the browser the right one."""
-    loop = asyncio.get_running_loop()
-    executor: ThreadPoolExecutor = request.config_dict[IMAGE_EXECUTOR]
-    files: ImageFiles = request.config_dict[IMAGE_FILES]
-    processed: SizedImage = await loop.run_in_executor(executor, process_inline_image, data)
-
-    def store() -> list[ImageSize]:
-        return [ImageSize(files.save(size.data, processed.extension), size.width, size.height)
-                for size in processed.sizes]
-
-    sizes = await loop.run_in_executor(executor, store)
+    processed = await decoded(request, process_inline_image, data)
+    sizes = await stored(request, lambda files: [
+        ImageSize(files.save(size.data, processed.extension), size.width, size.height) for size in processed.sizes])
     column = sizes[processed.sizes.index(processed.column)]
     await request.config_dict[STORE].images.record_upload(column.name, sizes)
     url = f"{IMAGES_PREFIX}/{column.name}"
     return InlineUpload(url, column.width, column.height, image_markdown(alt, url))
-
-
-async def release_images(request: web.Request, names: list[str]) -> None:
-    """Deletes image files that nothing refers to any more (they may be shared by content)."""
-    await release_files(request.config_dict[STORE], request.config_dict[IMAGE_FILES], names)
-
-
-async def release_files(store: Store, files: ImageFiles, names: list[str]) -> None:
-    """Deletes those of these image files that no post, avatar or site icon refers to."""
-    icons = await store.settings.image_names() if names else set()
-    for name in names:
-        if name not in icons and not await store.posts.image_in_use(name) \
-                and not await store.users.avatar_in_use(name):
-            files.delete(name)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from blog.store.account_tokens import AccountTokens
 from blog.store.articles import Articles
+from blog.store.attempts import Attempts
 from blog.store.catalog import Catalog
 from blog.store.comments import Comments
 from blog.store.db import Database
 from blog.store.feeds import Feeds
 from blog.store.images import Images
 from blog.store.live_events import LiveEvents
-from blog.store.login_failures import LoginFailures
 from blog.store.posts import Posts
 from blog.store.reset_requests import ResetRequests
 from blog.store.revisions import Revisions
@@ -32,7 +32,7 @@ class Store:
         self.db = Database(path)
         self.users = Users(self.db)
         self.sessions = Sessions(self.db)
-        self.login_failures = LoginFailures(self.db)
+        self.attempts = Attempts(self.db)
         self.posts = Posts(self.db)
         self.revisions = Revisions(self.db)
         self.comments = Comments(self.db)

@@ -56,6 +56,12 @@ class Images:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def referenced_names(self) -> set[str]:
+        """Every image file something refers to (see referenced_names_sql): the one answer to
+        "which files are in use", for the cleanup, which deletes the others after a grace period."""
+        rows = await self.db.fetchall(referenced_names_sql(), (unsaved_upload_cutoff(),))
+        return {row[0] for row in rows}
+
     async def record_upload(self, upload: str, sizes: Iterable[ImageSize]) -> None:
         """Remembers the sizes of an upload. Bookkeeping no page shows until a post names it."""
         now = clock.now_iso()
@@ -98,8 +104,8 @@ class Images:
 
 def referenced_names_sql() -> str:
     """Every image file something refers to, as one query: headers and their thumbnails,
-    the files any revision of any post names, the other sizes of those uploads, and
-    uploads too recent to have been saved in a post yet. Cheap at any size: it reads
+    the files any revision of any post names, the other sizes of those uploads, uploads
+    too recent to have been saved in a post yet, avatars and the site's icon. Cheap at any size: it reads
     indexes and the reference table, never a body. The one parameter is the moment
     before which an unsaved upload is forgotten."""
     return (
@@ -109,6 +115,10 @@ def referenced_names_sql() -> str:
         " UNION SELECT sizes.name FROM image_refs JOIN image_sizes AS named ON named.name = image_refs.name"
         " JOIN image_sizes AS sizes ON sizes.upload = named.upload"
         " UNION SELECT name FROM image_sizes WHERE created_at > ?"
+        " UNION SELECT avatar FROM users WHERE avatar IS NOT NULL"
+        " UNION SELECT avatar_small FROM users WHERE avatar_small IS NOT NULL"
+        " UNION SELECT json_extract(value, '$') FROM site_settings"
+        " WHERE name IN ('icon', 'icon_large') AND json_type(value) = 'text'"
     )
 
 

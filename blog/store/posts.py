@@ -9,7 +9,7 @@ from slugify import slugify
 
 from blog import clock
 from blog.store.db import Database, Row, Transaction
-from blog.store.images import record_refs, referenced_names_sql, unsaved_upload_cutoff
+from blog.store.images import record_refs
 from blog.store.remembered import Remembered
 
 PAGE_SIZE = 10
@@ -284,23 +284,6 @@ class Posts:
         async with self.db.transaction() as tx:
             await tx.executemany("UPDATE posts SET body_html = ? WHERE id = ?",
                                  [(body_html, post_id) for post_id, body_html in rendered])
-
-    async def image_in_use(self, name: str) -> bool:
-        """Whether anything keeps this file: see all_image_names."""
-        return bool(await self.db.fetchvalue(
-            "SELECT EXISTS (SELECT 1 FROM posts WHERE image = :name OR thumbnail = :name)"
-            " OR EXISTS (SELECT 1 FROM image_refs WHERE name = :name)"
-            " OR EXISTS (SELECT 1 FROM image_sizes AS this JOIN image_sizes AS sibling ON sibling.upload = this.upload"
-            "  JOIN image_refs ON image_refs.name = sibling.name WHERE this.name = :name)"
-            " OR EXISTS (SELECT 1 FROM image_sizes WHERE name = :name AND created_at > :cutoff)",
-            {"name": name, "cutoff": unsaved_upload_cutoff()}))
-
-    async def all_image_names(self) -> set[str]:
-        """Every image file in use: headers and thumbnails, the files any post's text names in
-        any of its revisions (and the other sizes of those uploads), and uploads too recent
-        to be in a saved post yet. The cleanup removes every other file."""
-        rows = await self.db.fetchall(referenced_names_sql(), (unsaved_upload_cutoff(),))
-        return {row[0] for row in rows}
 
     # Scheduled posts ------------------------------------------------------------
 

@@ -36,8 +36,3 @@ class Settings:
                 "INSERT INTO site_settings (name, value) VALUES (?, ?)"
                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                 [(name, json.dumps(value, ensure_ascii=False)) for name, value in values.items()])
-
-    async def image_names(self) -> set[str]:
-        """Image files the settings refer to (the site's icon)."""
-        stored = await self._read()
-        return {name for name in (stored.get("icon"), stored.get("icon_large")) if isinstance(name, str)}

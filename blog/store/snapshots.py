@@ -50,7 +50,7 @@ def facts(path: Path) -> tuple[int, dict[str, int]]:
 
 
 def image_names(path: Path) -> set[str]:
-    """The image files a database file refers to (see Posts.all_image_names)."""
+    """The image files a database file refers to (see Images.referenced_names)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return {row[0] for row in conn.execute(referenced_names_sql(), ("",))}

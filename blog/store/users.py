@@ -186,16 +186,6 @@ class Users:
             f"SELECT {USER_COLUMNS} FROM users WHERE email = ? COLLATE NOCASE AND deleted_at IS NULL", (email,))
         return None if row is None else User.from_row(row)
 
-    async def avatar_names(self) -> set[str]:
-        rows = await self.db.fetchall(
-            "SELECT avatar FROM users WHERE avatar IS NOT NULL"
-            " UNION SELECT avatar_small FROM users WHERE avatar_small IS NOT NULL")
-        return {row[0] for row in rows}
-
-    async def avatar_in_use(self, name: str) -> bool:
-        return bool(await self.db.fetchvalue(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE avatar = ? OR avatar_small = ?)", (name, name)))
-
     async def reset_password(self, user_id: int, password_hash: str) -> None:
         """A new password from a reset: every session, API token and mailed link of the account ends."""
         async with self.db.transaction() as tx:
@@ -204,15 +194,14 @@ class Users:
             await tx.execute("UPDATE account_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL",
                              (clock.now_iso(), user_id))
 
-    async def delete_account(self, user_id: int, posts_to: int | None) -> list[str]:
-        """Deletes an account; returns the image names it let go of (its avatar).
+    async def delete_account(self, user_id: int, posts_to: int | None) -> None:
+        """Deletes an account (its avatar's files are left to the image cleanup).
 
         Its posts go to the trash, or to the account `posts_to`. The row stays, anonymised and
         unable to log in, so that its comments and the revisions it made stay as "deleted user"."""
         now = clock.now_iso()
         async with self.db.transaction() as tx:
-            row = await tx.fetchone("SELECT role, avatar, avatar_small FROM users WHERE id = ? AND deleted_at IS NULL",
-                                    (user_id,))
+            row = await tx.fetchone("SELECT role FROM users WHERE id = ? AND deleted_at IS NULL", (user_id,))
             if row is None:
                 raise LookupError(user_id)
             if row["role"] == "admin":
@@ -234,7 +223,6 @@ class Users:
                 " bio_html = '', image = NULL, avatar = NULL, avatar_small = NULL, role = 'author',"
                 " deleted_at = ? WHERE id = ?",
                 (f"~deleted-{user_id}", f"deleted-{user_id}@invalid", now, user_id))
-        return [name for name in (row["avatar"], row["avatar_small"]) if name]
 
     async def update_profile(self, user_id: int, changes: dict[str, str | None]) -> User:
         """Changes some of username, email, bio, image, password_hash and the profile's own fields;

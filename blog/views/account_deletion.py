@@ -10,7 +10,7 @@ from aiohttp import web
 from blog.accounts.current import current_user, require_login
 from blog.accounts.deletion import CannotTransfer, delete_account, transfer_target
 from blog.accounts.login import log_out
-from blog.keys import IMAGE_FILES, PASSWORDS, STORE
+from blog.keys import PASSWORDS, STORE
 from blog.store.users import LastAdmin, User
 from blog.web.forms import FieldErrors, text_fields
 
@@ -46,7 +46,7 @@ async def delete(request: web.Request) -> web.Response:
             errors["new_author"] = str(exc)
     if not errors:
         try:
-            await delete_account(store, request.config_dict[IMAGE_FILES], user, new_author)
+            await delete_account(store, user, new_author)
         except LastAdmin:
             errors["posts"] = "You are the blog's last admin: make another account admin before deleting yours."
     if errors:

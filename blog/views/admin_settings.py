@@ -12,7 +12,6 @@ from aiohttp import web
 from blog.accounts.current import admin_user, require_login
 from blog.content.avatars import save_square_upload
 from blog.content.images import ImageRejected
-from blog.content.uploads import release_images
 from blog.keys import STORE
 from blog.web.forms import FieldErrors, text_fields
 from blog.web.site import Site, current_site
@@ -108,13 +107,11 @@ async def save_settings(request: web.Request) -> web.Response:
     if errors:
         return _page(request, {**values, "icon": None}, site, errors, status=400)
     store = request.config_dict[STORE]
-    previous = await store.settings.image_names()
     if icon is not None:
         clean["icon_large"], clean["icon"] = icon
     elif values["remove_icon"]:
         clean["icon_large"] = clean["icon"] = None
     await store.settings.save(clean)
-    await release_images(request, sorted(previous - await store.settings.image_names()))
     raise web.HTTPSeeOther(location=str(request.app.router["admin_settings"].url_for().with_query(saved="1")))
 
 

@@ -16,6 +16,7 @@ from blog.content.comments import (
 from blog.keys import STORE
 from blog.views.posts import load_post, post_url, render_post_page
 from blog.web.forms import text_fields
+from blog.web.ids import path_id
 
 
 @require_login
@@ -41,7 +42,8 @@ async def create(request: web.Request) -> web.Response:
 @require_login
 async def delete(request: web.Request) -> web.Response:
     post = await load_post(request)
-    comment = await request.config_dict[STORE].comments.by_id(int(request.match_info["comment_id"]))
+    missing = "This comment does not exist (any more)."
+    comment = await request.config_dict[STORE].comments.by_id(path_id(request, "comment_id", missing))
     if comment is None or comment.post_id != post.id:
         raise web.HTTPNotFound(text="This comment does not exist (any more).")
     if not can_delete_comment(current_user(request), comment, post):

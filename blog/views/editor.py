@@ -15,7 +15,7 @@ from blog.content.images import ImageRejected
 from blog.content.markdown import render_markdown
 from blog.content.permissions import can_edit, can_write_pages
 from blog.content.post_form import BODY_MAX, schedule_values, validate_post_request
-from blog.content.uploads import alt_problem, release_images, save_inline_upload, save_upload, too_large, uploaded_bytes
+from blog.content.uploads import alt_problem, save_inline_upload, save_upload, too_large, uploaded_bytes
 from blog.keys import CONFIG, STORE
 from blog.store.posts import Post, VersionConflict
 from blog.views.posts import load_post, post_url
@@ -136,8 +136,6 @@ async def _create(request: web.Request, kind: str) -> web.Response:
     fields, errors = await _validate(request, values)
     image = None if errors else await _image_from(request, upload, errors)
     if fields is None or errors:
-        if image:
-            await release_images(request, list(image))
         return _form_page(request, {"values": values, "errors": errors, "kind": kind}, status=400)
     comments_open = await _comments_open(request, {**values, "kind": kind}, None)
     post = await request.config_dict[STORE].posts.create(user.id, fields, image, kind=kind,
@@ -168,24 +166,19 @@ async def update(request: web.Request) -> web.Response:
     version = _version(values["version"], errors)
     image = None if errors else await _image_from(request, upload, errors)
     if fields is None or errors or version is None:
-        if image:
-            await release_images(request, list(image))
         context = {"values": values, "errors": errors, "post": post, "version": values["version"]}
         return _form_page(request, context, status=400)
     image_change: tuple[str, str] | None | bool = image or (None if values["remove_image"] else True)
+    # An image saved for a form that is refused, or one this save lets go of, stays on disk
+    # until the cleanup finds no post using it (content/uploads.py says why).
     try:
-        saved, released = await request.config_dict[STORE].posts.update(
+        saved, _ = await request.config_dict[STORE].posts.update(
             post.id, version, user.id, fields, image_change,
             comments_open=await _comments_open(request, values, post))
     except VersionConflict as conflict:
-        if image:
-            await release_images(request, list(image))
         return _conflict_page(request, conflict.current, values, chose_image=image is not None)
     except LookupError:
-        if image:
-            await release_images(request, list(image))
         raise web.HTTPNotFound(text="This post was moved to the trash while you were editing it.") from None
-    await release_images(request, released)
     raise web.HTTPSeeOther(location=post_url(request, saved))
 
 

@@ -15,6 +15,7 @@ from blog.keys import STORE
 from blog.store.posts import Post, VersionConflict
 from blog.store.revisions import Revision
 from blog.views.posts import load_post, post_url
+from blog.web.ids import path_id
 
 
 async def _post_for_history(request: web.Request, suffix: str) -> Post:
@@ -25,7 +26,8 @@ async def _post_for_history(request: web.Request, suffix: str) -> Post:
 
 
 async def _revision(request: web.Request, post: Post) -> Revision:
-    revision = await request.config_dict[STORE].revisions.by_id(post.id, int(request.match_info["rev"]))
+    missing = "This post has no such revision."
+    revision = await request.config_dict[STORE].revisions.by_id(post.id, path_id(request, "rev", missing))
     if revision is None:
         raise web.HTTPNotFound(text="This post has no such revision.")
     return revision

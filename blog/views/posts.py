@@ -17,6 +17,7 @@ from blog.store.posts import Page, Post
 from blog.views.feeds import author_feed_link, tag_feed_link
 from blog.views.link_previews import list_preview, post_preview
 from blog.web.csrf import CSRF_SESSION_KEY
+from blog.web.ids import path_id
 from blog.web.shared_pages import render_shared
 from blog.web.site import current_site
 
@@ -35,11 +36,7 @@ async def load_post(request: web.Request, *, canonical_suffix: str | None = None
     """The post in the URL if this visitor may see it, else 404 (drafts are not admitted to exist).
 
     With `canonical_suffix`, a GET at an outdated slug is sent to the current URL (301)."""
-    try:
-        post_id = int(request.match_info["id"])
-    except (KeyError, ValueError):
-        raise web.HTTPNotFound() from None
-    post = await request.config_dict[STORE].posts.by_id(post_id)
+    post = await request.config_dict[STORE].posts.by_id(path_id(request, missing="There is no post at this address."))
     user = current_user(request)
     if post is not None and post.deleted_at is not None and can_edit(user, post):
         raise web.HTTPNotFound(text="This post is in the trash. Restore it from the trash to see it again.")

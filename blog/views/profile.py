@@ -13,7 +13,6 @@ from blog.accounts.email_change import EmailLinkProblem, ask_for_change, confirm
 from blog.content.avatars import save_square_upload
 from blog.content.images import ImageRejected
 from blog.content.profiles import validate_profile
-from blog.content.uploads import release_images
 from blog.keys import STORE
 from blog.store.users import EmailTaken, User
 from blog.web.forms import FieldErrors, text_fields
@@ -69,10 +68,7 @@ async def save_profile(request: web.Request) -> web.Response:
         changes["avatar"], changes["avatar_small"] = avatar
     elif values["remove_avatar"]:
         changes["avatar"] = changes["avatar_small"] = None
-    await request.config_dict[STORE].users.update_profile(user.id, changes)
-    if "avatar" in changes:
-        kept = set(avatar or ())
-        await release_images(request, [name for name in (user.avatar, user.avatar_small) if name and name not in kept])
+    await request.config_dict[STORE].users.update_profile(user.id, changes)  # old files: the cleanup's
     raise _done(request, "profile")
 
 

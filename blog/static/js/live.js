@@ -112,9 +112,10 @@
   }
 
   function showTyping(event) {
-    if (event.username === me) return;
-    typing.textContent = event.username + " is typing…";
-    typing.dataset.username = event.username;
+    if (event.username && event.username === me) return;
+    // Anonymous readers are not told who types (the server sends them no names).
+    typing.textContent = (event.username || "Someone") + " is typing…";
+    typing.dataset.username = event.username || "";
     clearTimeout(typingTimer);
     typingTimer = setTimeout(clearTyping, 3000);
   }
