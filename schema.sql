@@ -8,11 +8,19 @@ CREATE TABLE users (
     password_hash TEXT NOT NULL,
     role          TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'author')),
     created_at    TEXT NOT NULL,
-    bio           TEXT NOT NULL DEFAULT '',
-    image         TEXT  -- an avatar URL, as RealWorld profiles have
+    bio           TEXT NOT NULL DEFAULT '',  -- Markdown, as written (the API's bio)
+    image         TEXT,  -- an avatar URL set through the API, as RealWorld profiles have
+    display_name  TEXT NOT NULL DEFAULT '',
+    bio_html      TEXT NOT NULL DEFAULT '',  -- the bio rendered and sanitized when saved
+    avatar        TEXT,  -- an uploaded avatar: content-hash file names in images/, square
+    avatar_small  TEXT,
+    last_login_at TEXT,
+    suspended_at  TEXT,  -- cannot log in or use the API while set
+    deleted_at    TEXT   -- a deleted account: kept, anonymised, so its comments stay as "deleted user"
 );
 CREATE UNIQUE INDEX users_username ON users (username COLLATE NOCASE);
 CREATE UNIQUE INDEX users_email ON users (email COLLATE NOCASE);
+CREATE INDEX users_avatar ON users (avatar) WHERE avatar IS NOT NULL;
 
 CREATE TABLE sessions (
     id           INTEGER PRIMARY KEY,
@@ -26,14 +34,43 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions (user_id);
 
--- Failed logins, counted per account and per client address to slow down guessing.
-CREATE TABLE login_failures (
-    id        INTEGER PRIMARY KEY,
-    scope     TEXT NOT NULL CHECK (scope IN ('account', 'address')),
-    key       TEXT NOT NULL,
-    failed_at TEXT NOT NULL
+-- Links sent by mail (password resets, email changes): only their hashes are kept.
+CREATE TABLE account_tokens (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose    TEXT NOT NULL CHECK (purpose IN ('password_reset', 'email_change')),
+    token_hash TEXT NOT NULL UNIQUE,
+    new_email  TEXT,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT
 );
-CREATE INDEX login_failures_lookup ON login_failures (scope, key, failed_at);
+CREATE INDEX account_tokens_user ON account_tokens (user_id);
+
+-- Password reset requests, counted per address and per client to limit them.
+CREATE TABLE reset_requests (
+    id           INTEGER PRIMARY KEY,
+    scope        TEXT NOT NULL CHECK (scope IN ('email', 'address')),
+    key          TEXT NOT NULL,
+    requested_at TEXT NOT NULL
+);
+CREATE INDEX reset_requests_lookup ON reset_requests (scope, key, requested_at);
+
+-- The site's own settings (title, navigation, ...), set on /admin/settings.
+CREATE TABLE site_settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL  -- JSON; a setting without a row takes its default (BLOG_* variables)
+) WITHOUT ROWID;
+
+-- Attempts counted against rate limits (blog/accounts/throttle.py): logins per account, per
+-- device cookie and per client address; registrations per client address.
+CREATE TABLE attempts (
+    id    INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL CHECK (scope IN ('account', 'device', 'address', 'registration')),
+    key   TEXT NOT NULL,  -- 'user:<id>' or 'name:<login as typed, bounded>', a device nonce, an address
+    at    TEXT NOT NULL
+);
+CREATE INDEX attempts_lookup ON attempts (scope, key, at);
 
 -- Posts (and pages) with their rendered HTML, tags, revisions and the trash.
 CREATE TABLE posts (
@@ -57,7 +94,8 @@ CREATE TABLE posts (
     editor_id    INTEGER REFERENCES users (id),  -- who edited last, once somebody has
     edited_at    TEXT,
     version      INTEGER NOT NULL DEFAULT 1,     -- bumped by every save; stale forms get 409
-    deleted_at   TEXT                            -- in the trash since
+    deleted_at   TEXT,                           -- in the trash since
+    comments_open INTEGER NOT NULL DEFAULT 1        -- 0: no comment form, comments refused
 );
 CREATE UNIQUE INDEX posts_slug ON posts (slug);
 -- Keyset paging: every public list walks one of these, whatever the page.
@@ -70,6 +108,10 @@ CREATE INDEX posts_trashed ON posts (deleted_at) WHERE deleted_at IS NOT NULL;
 CREATE INDEX posts_image ON posts (image);
 CREATE INDEX posts_thumbnail ON posts (thumbnail);
 CREATE INDEX posts_scheduled ON posts (publish_at) WHERE status = 'scheduled' AND deleted_at IS NULL;
+-- The sitemap's numbered files read public posts by ranges of ids: this index holds all
+-- they need, so a file reads 50,000 short entries instead of 50,000 whole posts.
+CREATE INDEX posts_sitemap ON posts (id, slug, updated_at)
+    WHERE status = 'published' AND deleted_at IS NULL AND kind = 'post';
 
 -- listed_at copies posts.published_at while the post is public (NULL otherwise),
 -- so a tag page pages through its own index without touching other tags.
@@ -94,6 +136,28 @@ CREATE TABLE revisions (
     created_at TEXT NOT NULL
 );
 CREATE INDEX revisions_post ON revisions (post_id, id DESC);
+
+-- Pictures inside post bodies.
+-- Every size made from an image uploaded for a body, so a page can offer the browser a
+-- srcset and the width/height of each; `upload` names the group (the size bodies link to).
+CREATE TABLE image_sizes (
+    name       TEXT PRIMARY KEY,  -- a file in the data folder's images/
+    upload     TEXT NOT NULL,     -- the upload it belongs to: the name of its column-sized file
+    width      INTEGER NOT NULL,
+    height     INTEGER NOT NULL,
+    created_at TEXT NOT NULL      -- an upload no post uses yet is kept a while (the writer may not have saved)
+) WITHOUT ROWID;
+CREATE INDEX image_sizes_upload ON image_sizes (upload);
+CREATE INDEX image_sizes_created ON image_sizes (created_at);
+
+-- The image files each post's text names, in any of its revisions: rows are added when a
+-- revision is saved and leave with the post, so the cleanup never reads a body.
+CREATE TABLE image_refs (
+    name    TEXT NOT NULL,
+    post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+    PRIMARY KEY (name, post_id)
+) WITHOUT ROWID;
+CREATE INDEX image_refs_post ON image_refs (post_id);
 
 -- Comments on posts, rendered when saved like posts are.
 CREATE TABLE comments (
@@ -137,11 +201,170 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_user ON api_tokens (user_id);
 
 -- Live events on their way between the processes of one blog (serve --workers N).
+-- AUTOINCREMENT: an id is never handed out twice, even after pruning empties the table,
+-- because every process reads the events after the last id it saw.
 CREATE TABLE live_events (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     origin     TEXT NOT NULL,     -- the process that published it; it has delivered it already
     channel    TEXT NOT NULL CHECK (channel IN ('post', 'control')),
     post_id    INTEGER,
     message    TEXT NOT NULL,     -- encoded once, as readers receive it
     created_at REAL NOT NULL      -- seconds since the epoch; events are kept a minute
 );
+
+-- The posts `import` brought in, by their key in the source (a WordPress item, or a post
+-- of our own export), so that importing the same file again changes nothing.
+CREATE TABLE imports (
+    source_key TEXT PRIMARY KEY,
+    post_id    INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX imports_post ON imports (post_id);
+
+-- Full-text search over public posts: an FTS5 index whose content is the view of public,
+-- listed posts, kept in step by the triggers below (see migration 0010).
+CREATE VIEW post_search_source AS
+    SELECT posts.id, posts.title, posts.summary, posts.body,
+           (SELECT group_concat(tag, ' ') FROM
+               (SELECT tag FROM post_tags WHERE post_id = posts.id ORDER BY tag)) AS tags
+    FROM posts
+    WHERE posts.status = 'published' AND posts.deleted_at IS NULL AND posts.kind = 'post';
+CREATE VIRTUAL TABLE post_search USING fts5(
+    title, summary, body, tags,
+    content = 'post_search_source', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER post_search_post_added AFTER INSERT ON posts
+    WHEN new.status = 'published' AND new.deleted_at IS NULL AND new.kind = 'post'
+BEGIN
+    INSERT INTO post_search (rowid, title, summary, body, tags)
+        SELECT id, title, summary, body, tags FROM post_search_source WHERE id = new.id;
+END;
+CREATE TRIGGER post_search_post_changed AFTER UPDATE ON posts
+    WHEN old.title IS NOT new.title OR old.summary IS NOT new.summary OR old.body IS NOT new.body
+        OR old.status IS NOT new.status OR old.deleted_at IS NOT new.deleted_at OR old.kind IS NOT new.kind
+BEGIN
+    INSERT INTO post_search (post_search, rowid, title, summary, body, tags)
+        SELECT 'delete', old.id, old.title, old.summary, old.body,
+               (SELECT group_concat(tag, ' ') FROM (SELECT tag FROM post_tags WHERE post_id = old.id ORDER BY tag))
+        WHERE old.status = 'published' AND old.deleted_at IS NULL AND old.kind = 'post';
+    INSERT INTO post_search (rowid, title, summary, body, tags)
+        SELECT id, title, summary, body, tags FROM post_search_source WHERE id = new.id;
+END;
+-- BEFORE: the post's tags are still there (the cascade removes them with the post).
+CREATE TRIGGER post_search_post_removed BEFORE DELETE ON posts
+    WHEN old.status = 'published' AND old.deleted_at IS NULL AND old.kind = 'post'
+BEGIN
+    INSERT INTO post_search (post_search, rowid, title, summary, body, tags)
+        SELECT 'delete', id, title, summary, body, tags FROM post_search_source WHERE id = old.id;
+END;
+CREATE TRIGGER post_search_tag_added AFTER INSERT ON post_tags
+    WHEN EXISTS (SELECT 1 FROM post_search_source WHERE id = new.post_id)
+BEGIN
+    INSERT INTO post_search (post_search, rowid, title, summary, body, tags)
+        SELECT 'delete', id, title, summary, body,
+               (SELECT group_concat(tag, ' ') FROM
+                   (SELECT tag FROM post_tags WHERE post_id = new.post_id AND tag <> new.tag ORDER BY tag))
+        FROM posts WHERE id = new.post_id;
+    INSERT INTO post_search (rowid, title, summary, body, tags)
+        SELECT id, title, summary, body, tags FROM post_search_source WHERE id = new.post_id;
+END;
+CREATE TRIGGER post_search_tag_removed AFTER DELETE ON post_tags
+    WHEN EXISTS (SELECT 1 FROM post_search_source WHERE id = old.post_id)
+BEGIN
+    INSERT INTO post_search (post_search, rowid, title, summary, body, tags)
+        SELECT 'delete', id, title, summary, body,
+               (SELECT group_concat(tag, ' ') FROM
+                   (SELECT tag FROM post_tags WHERE post_id = old.post_id UNION SELECT old.tag ORDER BY 1))
+        FROM posts WHERE id = old.post_id;
+    INSERT INTO post_search (rowid, title, summary, body, tags)
+        SELECT id, title, summary, body, tags FROM post_search_source WHERE id = old.post_id;
+END;
+CREATE TRIGGER post_search_tag_renamed AFTER UPDATE OF tag, post_id ON post_tags
+    WHEN old.tag IS NOT new.tag OR old.post_id IS NOT new.post_id
+BEGIN
+    SELECT RAISE(ABORT, 'a post_tags row cannot move to another post; delete it and insert a new one')
+        WHERE old.post_id IS NOT new.post_id;
+    INSERT INTO post_search (post_search, rowid, title, summary, body, tags)
+        SELECT 'delete', id, title, summary, body,
+               (SELECT group_concat(tag, ' ') FROM
+                   (SELECT tag FROM post_tags WHERE post_id = old.post_id AND tag <> new.tag
+                    UNION SELECT old.tag ORDER BY 1))
+        FROM post_search_source WHERE id = old.post_id;
+    INSERT INTO post_search (rowid, title, summary, body, tags)
+        SELECT id, title, summary, body, tags FROM post_search_source WHERE id = old.post_id;
+END;
+-- How many public posts each tag, author and month has, kept by triggers like the index
+-- above, so /tags, /authors, /archive and the sitemap read a few rows instead of counting
+-- a million. A tag counts its post_tags rows with a listed_at (what its page lists).
+CREATE TABLE tag_counts (
+    tag   TEXT PRIMARY KEY,
+    posts INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE author_counts (
+    author_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    posts     INTEGER NOT NULL
+);
+CREATE TABLE month_counts (
+    month TEXT PRIMARY KEY,  -- YYYY-MM of published_at
+    posts INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER tag_counts_added AFTER INSERT ON post_tags WHEN new.listed_at IS NOT NULL
+BEGIN
+    INSERT INTO tag_counts (tag, posts) VALUES (new.tag, 1) ON CONFLICT (tag) DO UPDATE SET posts = posts + 1;
+END;
+CREATE TRIGGER tag_counts_removed AFTER DELETE ON post_tags WHEN old.listed_at IS NOT NULL
+BEGIN
+    UPDATE tag_counts SET posts = posts - 1 WHERE tag = old.tag;
+    DELETE FROM tag_counts WHERE tag = old.tag AND posts <= 0;
+END;
+CREATE TRIGGER tag_counts_changed AFTER UPDATE OF tag, listed_at ON post_tags
+    WHEN old.tag IS NOT new.tag OR (old.listed_at IS NULL) IS NOT (new.listed_at IS NULL)
+BEGIN
+    UPDATE tag_counts SET posts = posts - 1 WHERE tag = old.tag AND old.listed_at IS NOT NULL;
+    DELETE FROM tag_counts WHERE tag = old.tag AND posts <= 0;
+    INSERT INTO tag_counts (tag, posts) SELECT new.tag, 1 WHERE new.listed_at IS NOT NULL
+        ON CONFLICT (tag) DO UPDATE SET posts = posts + 1;
+END;
+CREATE TRIGGER post_counts_added AFTER INSERT ON posts
+    WHEN new.status = 'published' AND new.deleted_at IS NULL AND new.kind = 'post'
+BEGIN
+    INSERT INTO author_counts (author_id, posts) VALUES (new.author_id, 1)
+        ON CONFLICT (author_id) DO UPDATE SET posts = posts + 1;
+    INSERT INTO month_counts (month, posts) VALUES (substr(new.published_at, 1, 7), 1)
+        ON CONFLICT (month) DO UPDATE SET posts = posts + 1;
+END;
+CREATE TRIGGER post_counts_removed AFTER DELETE ON posts
+    WHEN old.status = 'published' AND old.deleted_at IS NULL AND old.kind = 'post'
+BEGIN
+    UPDATE author_counts SET posts = posts - 1 WHERE author_id = old.author_id;
+    DELETE FROM author_counts WHERE author_id = old.author_id AND posts <= 0;
+    UPDATE month_counts SET posts = posts - 1 WHERE month = substr(old.published_at, 1, 7);
+    DELETE FROM month_counts WHERE month = substr(old.published_at, 1, 7) AND posts <= 0;
+END;
+CREATE TRIGGER post_counts_changed AFTER UPDATE OF status, deleted_at, kind, author_id, published_at ON posts
+    WHEN (old.status = 'published' AND old.deleted_at IS NULL AND old.kind = 'post')
+            IS NOT (new.status = 'published' AND new.deleted_at IS NULL AND new.kind = 'post')
+        OR old.author_id IS NOT new.author_id OR old.published_at IS NOT new.published_at
+BEGIN
+    UPDATE author_counts SET posts = posts - 1 WHERE author_id = old.author_id
+        AND old.status = 'published' AND old.deleted_at IS NULL AND old.kind = 'post';
+    DELETE FROM author_counts WHERE author_id = old.author_id AND posts <= 0;
+    UPDATE month_counts SET posts = posts - 1 WHERE month = substr(old.published_at, 1, 7)
+        AND old.status = 'published' AND old.deleted_at IS NULL AND old.kind = 'post';
+    DELETE FROM month_counts WHERE month = substr(old.published_at, 1, 7) AND posts <= 0;
+    INSERT INTO author_counts (author_id, posts) SELECT new.author_id, 1
+        WHERE new.status = 'published' AND new.deleted_at IS NULL AND new.kind = 'post'
+        ON CONFLICT (author_id) DO UPDATE SET posts = posts + 1;
+    INSERT INTO month_counts (month, posts) SELECT substr(new.published_at, 1, 7), 1
+        WHERE new.status = 'published' AND new.deleted_at IS NULL AND new.kind = 'post'
+        ON CONFLICT (month) DO UPDATE SET posts = posts + 1;
+END;
+-- A post's tag rows follow it in and out of the lists (their listed_at), whatever code
+-- publishes, schedules, trashes or restores it: a plain UPDATE of the post is enough.
+CREATE TRIGGER post_tags_follow_post AFTER UPDATE OF status, deleted_at, kind, published_at ON posts
+BEGIN
+    UPDATE post_tags SET listed_at = CASE WHEN new.status = 'published' AND new.deleted_at IS NULL
+                                               AND new.kind = 'post' THEN new.published_at END
+        WHERE post_id = new.id AND listed_at IS NOT (CASE WHEN new.status = 'published' AND new.deleted_at IS NULL
+                                                          AND new.kind = 'post' THEN new.published_at END);
+END;

@@ -11,17 +11,24 @@ from aiohttp_session import session_middleware
 
 from blog.accounts.cookie import SESSION_COOKIE, session_storage
 from blog.accounts.current import check_login
+from blog.accounts.device_cookies import DeviceCookies
 from blog.accounts.devices import device_name
 from blog.accounts.passwords import Passwords
 from blog.accounts.secret_key import SessionKey, session_key
 from blog.api.app import create_api
 from blog.config import Config
+from blog.content.image_queue import ImageQueue
 from blog.content.images import ImageFiles
+from blog.content.reading_time import reading_minutes
 from blog.keys import (
     BROKER,
     CONFIG,
+    DEVICE_COOKIES,
+    DOCUMENTS,
     IMAGE_EXECUTOR,
     IMAGE_FILES,
+    IMAGE_QUEUE,
+    MAILER,
     PAGE_CACHE,
     PASSWORDS,
     REQUEST_IDS,
@@ -33,11 +40,37 @@ from blog.live.broker import Broker, LocalBroker
 from blog.live.postgres_broker import PostgresBroker
 from blog.live.rooms import Rooms
 from blog.live.sqlite_broker import SqliteBroker
+from blog.mail.sender import Mailer
 from blog.ops.maintenance import maintenance_job
+from blog.ops.publishing import publishing_job
 from blog.ops.threads import background_threads
 from blog.store import Store
 from blog.store.postgres import PostgresDatabase
-from blog.views import account, auth, comments, editor, history, images, live, posts, social, trash
+from blog.store.remembered import Remembered
+from blog.views import (
+    account,
+    account_deletion,
+    admin_settings,
+    admin_users,
+    archive,
+    auth,
+    browse,
+    comments,
+    editor,
+    feeds,
+    history,
+    images,
+    live,
+    pages,
+    password_reset,
+    posts,
+    profile,
+    search,
+    sitemap,
+    social,
+    trash,
+    uploads,
+)
 from blog.web.changes import notice_changes
 from blog.web.csrf import csrf_protect
 from blog.web.errors import handle_errors
@@ -46,6 +79,7 @@ from blog.web.page_cache import PageCache, serve_cached_pages
 from blog.web.paths import API_PREFIX, STATIC_PREFIX
 from blog.web.request_ids import RequestIds
 from blog.web.shared_pages import SharedPages
+from blog.web.static_files import static_not_found
 from blog.web.templating import setup_templates
 
 log = logging.getLogger(__name__)
@@ -64,6 +98,7 @@ def create_app(config: Config) -> web.Application:
             session_middleware(session_storage(config, key)),
             check_login,
             csrf_protect,
+            static_not_found,  # inside the session: the 404 page it leads to shows the nav
         ],
         client_max_size=config.max_image_bytes + 1024 * 1024,
     )
@@ -72,21 +107,30 @@ def create_app(config: Config) -> web.Application:
     app[PAGE_CACHE] = page_cache
     app[STORE] = store
     app[SHARED_PAGES] = SharedPages(store.db)
+    app[DOCUMENTS] = Remembered(store.db, max_entries=200)
     app.cleanup_ctx.append(_store)
     app.on_startup.append(lambda app: _load_session_key(app, key))
     app.cleanup_ctx.append(_password_workers)
     app.cleanup_ctx.append(_image_workers)
     app.cleanup_ctx.append(maintenance_job)
+    app[MAILER] = Mailer(config)
+    app.cleanup_ctx.append(_mail)
+    app.cleanup_ctx.append(publishing_job)
     app[IMAGE_FILES] = ImageFiles(config.data_dir / "images")
+    app[IMAGE_QUEUE] = ImageQueue()
     app[BROKER] = _broker(config, store)
     app[ROOMS] = Rooms(app[BROKER])
     app.cleanup_ctx.append(_live)
     # Sockets close in on_shutdown: clients hear 1001 and the server exits without waiting on them.
     app.on_shutdown.append(_close_live_readers)
+    app[DEVICE_COOKIES] = DeviceCookies(key, secure=config.secure_cookies)
+    app.on_response_prepare.append(app[DEVICE_COOKIES].set_on_response)
     app.on_response_prepare.append(add_security_headers)
-    setup_templates(app, filters={"device": device_name})
+    setup_templates(app, filters={"device": device_name, "reading_minutes": reading_minutes})
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)
-    for module in (posts, editor, history, trash, images, comments, live, social, auth, account):
+    for module in (posts, editor, history, trash, images, uploads, comments, live, social, auth, account,
+                   pages, profile, account_deletion, password_reset, admin_settings, admin_users,
+                   feeds, sitemap, search, browse, archive):
         module.setup_routes(app)
     app.add_subapp(API_PREFIX, create_api(config))
     return app
@@ -116,6 +160,14 @@ async def _image_workers(app: web.Application) -> AsyncIterator[None]:
     executor.shutdown(wait=True)
 
 
+async def _mail(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG]
+    if not config.smtp_host:
+        log.info("no BLOG_SMTP_HOST: mails are written to %s", config.outbox_dir.resolve())
+    yield
+    await app[MAILER].close()
+
+
 def _broker(config: Config, store: Store) -> Broker:
     """One process needs no go-between; several share live events through their database:
     PostgreSQL's notifications (any number of servers), or a table of the SQLite file."""
@@ -127,12 +179,13 @@ def _broker(config: Config, store: Store) -> Broker:
 
 
 async def _live(app: web.Application) -> AsyncIterator[None]:
-    """Starts the broker and the rooms once the store is open (they may read from it)."""
+    """Starts the broker and the rooms once the store is open (they may read from it). The
+    broker closes at cleanup, after the rooms closed on shutdown and every handler ended."""
     await app[BROKER].start()
     await app[ROOMS].start()
     yield
+    await app[BROKER].close()
 
 
 async def _close_live_readers(app: web.Application) -> None:
     await app[ROOMS].close_all()
-    await app[BROKER].close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 DAY = 24 * 60 * 60
+SMTP_TLS_MODES = ("off", "starttls", "tls")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ConfigError(ValueError):
@@ -39,6 +42,8 @@ class Config:
     log_level: str = "INFO"
     password_workers: int = 2
     max_image_bytes: int = 10 * 1024 * 1024
+    # Largest picture decoded, in pixels (width x height): what a decode costs in memory.
+    max_image_pixels: int = 16_000_000
     api_token_max_age: int = 30 * DAY
     # Processes serving one port (SO_REUSEPORT); with more than one, live events and
     # cache invalidation travel between them through the database.
@@ -51,6 +56,21 @@ class Config:
     # postgresql://user:password@host:5432/name: the data lives in PostgreSQL, which several
     # app servers can share; unset, in an SQLite file of the data folder.
     database_url: str = ""
+    # Mail (password resets, email changes). Without an SMTP host, mails are written to
+    # <data dir>/outbox/ as .eml files, so a fresh install works without a mail server.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = dataclasses.field(default="", repr=False)
+    smtp_tls: str = "off"  # off, starttls or tls
+    # The sender's address; unset, noreply@ the host of BLOG_BASE_URL (or localhost).
+    mail_from: str = ""
+    # Addresses or networks of the proxies in front of the blog (127.0.0.1, 10.0.0.0/8),
+    # comma-separated: only a connection from one of them may say, in X-Forwarded-For or
+    # Forwarded, which client it speaks for. Empty: every client is its connection's address.
+    trusted_proxies: str = ""
+    # Accounts one client address may create per hour (HTML and API together).
+    registrations_per_hour: int = 20
 
     def __post_init__(self) -> None:
         if self.base_url:
@@ -58,6 +78,26 @@ class Config:
         if self.database_url and not self.database_url.startswith(("postgresql://", "postgres://")):
             raise ConfigError("BLOG_DATABASE_URL must be a postgresql:// address, such as "
                               "postgresql://blog:secret@127.0.0.1:5432/blog")
+        if self.smtp_tls not in SMTP_TLS_MODES:
+            raise ConfigError(f"BLOG_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)} (got {self.smtp_tls!r})")
+        _networks(self.trusted_proxies)  # refused at start, not at the first request
+        if self.registrations_per_hour < 1:
+            raise ConfigError(f"BLOG_REGISTRATIONS_PER_HOUR must be 1 or more (got {self.registrations_per_hour})")
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[Network, ...]:
+        return _networks(self.trusted_proxies) if self.trusted_proxies else ()
+
+    @property
+    def sender_address(self) -> str:
+        if self.mail_from:
+            return self.mail_from
+        host = urlsplit(self.base_url).hostname if self.base_url else None
+        return f"noreply@{host or 'localhost'}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
 
     @property
     def cors_origin_set(self) -> frozenset[str]:
@@ -87,10 +127,10 @@ class Config:
         """Defaults, then BLOG_* variables, then explicit overrides (command-line flags)."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}  # each value parsed to its field's type by _parse
-        for field in dataclasses.fields(cls):
-            raw = environ.get(f"BLOG_{field.name.upper()}")
+        for setting in dataclasses.fields(cls):
+            raw = environ.get(f"BLOG_{setting.name.upper()}")
             if raw is not None:
-                values[field.name] = _parse(field.name, field.type, raw)
+                values[setting.name] = _parse(setting.name, setting.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "data_dir" in values:
             values["data_dir"] = Path(str(values["data_dir"]))
@@ -109,6 +149,20 @@ def _base_url(value: str) -> str:
     except ValueError:
         raise ConfigError(f"BLOG_BASE_URL has a port that is not a number (got {value!r})") from None
     return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def _networks(value: str) -> tuple[Network, ...]:
+    """'127.0.0.1, 10.0.0.0/8, ::1' as networks (an address is a network of one)."""
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(f"BLOG_TRUSTED_PROXIES: {item!r} is not an IP address or network; give addresses "
+                              f"or networks separated by commas, such as 127.0.0.1,10.0.0.0/8") from None
+    return tuple(networks)
 
 
 def _parse(name: str, kind: object, raw: str) -> object:

@@ -11,13 +11,18 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from blog.accounts.device_cookies import DeviceCookies
     from blog.accounts.passwords import Passwords
     from blog.config import Config
+    from blog.content.image_queue import ImageQueue
     from blog.content.images import ImageFiles
     from blog.live.broker import Broker
     from blog.live.rooms import Rooms
+    from blog.mail.sender import Mailer
     from blog.store import Store
+    from blog.store.remembered import Remembered
     from blog.store.users import User
+    from blog.web.documents import Document
     from blog.web.page_cache import PageCache
     from blog.web.request_ids import RequestIds
     from blog.web.shared_pages import SharedPages
@@ -25,17 +30,30 @@ if TYPE_CHECKING:
 CONFIG: web.AppKey[Config] = web.AppKey("config")
 STORE: web.AppKey[Store] = web.AppKey("store")
 PASSWORDS: web.AppKey[Passwords] = web.AppKey("passwords")
+DEVICE_COOKIES: web.AppKey[DeviceCookies] = web.AppKey("device_cookies")
 IMAGE_FILES: web.AppKey[ImageFiles] = web.AppKey("image_files")
 # Pillow work runs here, off the event loop, one image at a time per worker.
 IMAGE_EXECUTOR: web.AppKey[ThreadPoolExecutor] = web.AppKey("image_executor")
+# Decodes take turns: one at a time, a few waiting, the rest told to try again.
+IMAGE_QUEUE: web.AppKey[ImageQueue] = web.AppKey("image_queue")
 BROKER: web.AppKey[Broker] = web.AppKey("broker")
 ROOMS: web.AppKey[Rooms] = web.AppKey("rooms")
 PAGE_CACHE: web.AppKey[PageCache] = web.AppKey("page_cache")
 SHARED_PAGES: web.AppKey[SharedPages] = web.AppKey("shared_pages")
 REQUEST_IDS: web.AppKey[RequestIds] = web.AppKey("request_ids")
+# Mail goes out through this, in the background (blog/mail/).
+MAILER: web.AppKey[Mailer] = web.AppKey("mailer")
 # The API's OpenAPI document (blog/api/openapi.json), read once at start-up and served as is.
 API_OPENAPI: web.AppKey[str] = web.AppKey("api_openapi")
+# Feeds, sitemaps and robots.txt, by (public address, name), until the next change.
+DOCUMENTS: web.AppKey[Remembered[Document]] = web.AppKey("documents")
+# URLs per sitemap file (the protocol's limit); past it, /sitemap.xml becomes an index.
+SITEMAP_URLS_PER_FILE: web.AppKey[int] = web.AppKey("sitemap_urls_per_file")
 
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
 CURRENT_USER: web.RequestKey[User] = web.RequestKey("current_user")
 SESSION_ID: web.RequestKey[int] = web.RequestKey("session_id")
+# The client's address as blog/accounts/addresses.py found it (through trusted proxies), once per request.
+CLIENT_ADDRESS: web.RequestKey[str] = web.RequestKey("client_address")
+# A device cookie made by a successful login, written on the response as it is prepared.
+NEW_DEVICE_COOKIE: web.RequestKey[str] = web.RequestKey("new_device_cookie")

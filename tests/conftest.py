@@ -55,6 +55,24 @@ def config(tmp_path: Path, database_url: str) -> Config:
 
 
 @pytest.fixture
+def smtp_server():  # type: ignore[no-untyped-def]
+    """A real SMTP server (aiosmtpd) on a free port; its .messages are what it received."""
+    from .mail_helpers import MailCatcher
+
+    catcher = MailCatcher()
+    catcher.start()
+    yield catcher
+    catcher.stop()
+
+
+@pytest.fixture
+def mail_config(tmp_path: Path, smtp_server) -> Config:  # type: ignore[no-untyped-def]
+    """The app's config, sending mail to the test's SMTP server."""
+    return Config(data_dir=tmp_path / "data", secret_key=Fernet.generate_key().decode(),
+                  smtp_host="127.0.0.1", smtp_port=smtp_server.port)
+
+
+@pytest.fixture
 def make_client(aiohttp_client) -> Callable[..., Awaitable[TestClient]]:  # type: ignore[no-untyped-def]
     """Builds a client for an app with the given config (a second client shares the app's server)."""
 

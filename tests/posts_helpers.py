@@ -89,6 +89,7 @@ async def edit_post(browser, location: str, image: tuple[str, bytes, str] | None
     assert page.status == 200, page.status
     values = form_values(await page.text())
     fields = {name: values[name] for name in ("title", "body", "summary", "tags", "status", "version")}
+    fields.update({name: values[name] for name in ("image_alt", "publish_at", "timezone") if name in values})
     fields.update(changes)
     return await browser.post(location + "/edit", data=multipart(fields, values["csrf_token"], image),
                               allow_redirects=False)

@@ -154,6 +154,7 @@ async def test_openapi_document_states_the_rules_the_code_applies(client):
     new_user, update_user = schemas["NewUser"]["properties"], schemas["UpdateUser"]["properties"]
     assert new_user["username"]["pattern"] == update_user["username"]["pattern"] == f"^{USERNAME_PATTERN}$"
     assert (new_user["password"]["minLength"], new_user["password"]["maxLength"]) == (MIN_LENGTH, MAX_LENGTH)
+    assert new_user["password"]["pattern"] == update_user["password"]["pattern"] == NOT_BLANK_PATTERN
     assert update_user["image"]["pattern"] == f"^(?:{IMAGE_PATTERN})?$"
     assert (update_user["bio"]["maxLength"], update_user["image"]["maxLength"]) == (BIO_MAX, IMAGE_MAX)
     for name in ("NewArticle", "UpdateArticle"):

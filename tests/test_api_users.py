@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from blog.keys import STORE
-
+from .conftest import login as html_login
 from .conftest import post_form
 from .test_api_helpers import API_PASSWORD, api_register, auth, errors_of
 
@@ -99,8 +98,8 @@ async def test_ten_failed_logins_lock_the_account_with_429(client):
     response = await client.post("/api/users/login", json=right)
     assert response.status == 429 and int(response.headers["Retry-After"]) > 0
     assert "try again" in (await errors_of(response))["credentials"][0]
-    # The failures count with the HTML login's: they share one table.
-    assert await client.app[STORE].login_failures.blocked_until("alice@example.com", "127.0.0.1", 10, 300)
+    # The failures count with the HTML login's: a browser that never logged in to alice is refused too.
+    assert (await html_login(client, "alice", API_PASSWORD)).status == 429
 
 
 async def test_current_user_needs_a_token(client):

@@ -117,3 +117,21 @@ def test_cleanup_removes_only_orphan_images(tmp_path):
     result = blog("cleanup", "--min-age", "0", data_dir=tmp_path)
     assert result.returncode == 0 and "removed 1 orphan image" in result.stdout
     assert files.names() == {used} and orphan not in files.names()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_on_a_port_in_use_says_so_in_one_line_and_creates_nothing(tmp_path, workers):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        data_dir = tmp_path / "data"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BLOG_")}
+        result = subprocess.run(
+            [sys.executable, "-m", "blog", "serve", "--port", str(port), "--workers", workers,
+             "--data-dir", str(data_dir)], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 1
+    output = (result.stdout + result.stderr).strip().splitlines()
+    assert len(output) == 1, output
+    assert f"port {port} on 127.0.0.1 is already in use" in output[0] and "--port" in output[0]
+    assert not data_dir.exists()  # no database, no secret key, no folder

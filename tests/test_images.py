@@ -404,8 +404,6 @@ def test_path_rejects_anything_but_stored_names(tmp_path: Path, name: str) -> No
     files = ImageFiles(tmp_path)
     with pytest.raises(ValueError):
         files.path(name)
-    with pytest.raises(ValueError):
-        files.delete(name)
 
 
 @pytest.mark.parametrize("extension", ["jpg", "png", "gif", "webp"])
@@ -413,12 +411,22 @@ def test_path_accepts_stored_names(tmp_path: Path, extension: str) -> None:
     assert ImageFiles(tmp_path).path(f"{HEX}.{extension}") == tmp_path / f"{HEX}.{extension}"
 
 
-def test_delete(tmp_path: Path) -> None:
+def test_saving_again_makes_an_old_file_young_so_the_cleanup_spares_it(tmp_path: Path) -> None:
     files = ImageFiles(tmp_path)
-    name = files.save(b"doomed", "gif")
-    files.delete(name)
-    assert not files.path(name).exists()
-    files.delete(name)  # already gone: fine
+    name = files.save(b"shared", "png")
+    make_old(files.path(name))
+    assert files.save(b"shared", "png") == name  # a second upload of the same picture
+    assert files.remove_orphans(set(), min_age=3600) == []
+    assert files.path(name).read_bytes() == b"shared"
+
+
+def test_saving_a_file_the_cleanup_just_removed_writes_it_again(tmp_path: Path) -> None:
+    files = ImageFiles(tmp_path)
+    name = files.save(b"shared", "png")
+    make_old(files.path(name))
+    assert files.remove_orphans(set(), min_age=3600) == [name]
+    assert files.save(b"shared", "png") == name
+    assert files.path(name).read_bytes() == b"shared"
 
 
 def test_names_ignores_temp_and_foreign_files(tmp_path: Path) -> None:

@@ -95,9 +95,32 @@ async def test_typing_is_relayed_for_users_and_refused_for_anonymous(client, oth
     anonymous = other_browser()
     async with client.ws_connect(post + "/live") as alice_ws, anonymous.ws_connect(post + "/live") as anonymous_ws:
         await alice_ws.send_json({"kind": "typing"})
-        assert await next_event(anonymous_ws, "typing") == {"kind": "typing", "username": "alice"}
+        assert await next_event(anonymous_ws, "typing") == {"kind": "typing"}  # no names for anonymous readers
         await anonymous_ws.send_json({"kind": "typing"})
         assert (await next_event(anonymous_ws, "error"))["message"] == "Log in to comment."
+
+
+async def test_anonymous_readers_never_receive_usernames(client, other_browser, post):
+    anonymous, bob = other_browser(), other_browser()
+    await register(bob, "bob")
+    heard: list[str] = []
+    async with anonymous.ws_connect(post + "/live") as anonymous_ws:
+        async with client.ws_connect(post + "/live") as alice_ws, bob.ws_connect(post + "/live") as bob_ws:
+            while (presence := await next_event(bob_ws, "presence"))["count"] != 3:
+                pass
+            assert presence["usernames"] == ["alice", "bob"]  # logged-in readers are told who reads
+            await alice_ws.send_json({"kind": "typing"})
+            assert (await next_event(bob_ws, "typing"))["username"] == "alice"
+            while '"typing"' not in (raw := (await asyncio.wait_for(anonymous_ws.receive(), TIMEOUT)).data):
+                heard.append(raw)
+            heard.append(raw)
+        while json.loads(raw := (await asyncio.wait_for(anonymous_ws.receive(), TIMEOUT)).data).get("count") != 1:
+            heard.append(raw)
+        heard.append(raw)
+    events = [json.loads(raw) for raw in heard]
+    assert {"kind": "typing"} in events
+    assert all(set(event) == {"kind", "count"} for event in events if event["kind"] == "presence")
+    assert not any("alice" in raw or "bob" in raw for raw in heard), heard
 
 
 async def test_ping_gets_pong_and_nonsense_gets_an_error(client, post):

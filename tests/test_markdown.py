@@ -144,7 +144,12 @@ def test_table_with_alignment_uses_align_not_style() -> None:
 def test_code_fence_keeps_language_class() -> None:
     out = render_markdown("```python\nprint('hi') & <b>\n```")
     assert out.startswith('<pre><code class="language-python">')
-    assert "print('hi') &amp; &lt;b&gt;" in out
+    # Highlighted into spans (tests/test_highlighting.py), the code itself still escaped.
+    assert "<b>" not in out
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)).strip() == "print('hi') & <b>"
+
+    plain = render_markdown("```nosuchlanguage\nprint('hi') & <b>\n```")
+    assert "print('hi') &amp; &lt;b&gt;" in plain
 
 
 @pytest.mark.parametrize("info", ["c++", "objective-c", "shell_session"])
@@ -196,11 +201,21 @@ def test_external_link_gets_nofollow_noopener(source: str) -> None:
 
 
 def test_image_and_link_titles() -> None:
-    out = render_markdown('![alt text](/img.png "pic") [l](/x "tip")')
+    name = "a" * 64 + ".png"
+    out = render_markdown(f'![alt text](/images/{name} "pic") [l](/x "tip")')
     (img,) = _attrs(out, "img")
-    assert img == {"src": "/img.png", "alt": "alt text", "title": "pic"}
+    assert img == {"src": f"/images/{name}", "alt": "alt text", "title": "pic", "loading": "lazy"}
     (link,) = _attrs(out, "a")
     assert link["title"] == "tip"
+
+
+def test_a_picture_that_is_not_ours_becomes_a_link_to_it() -> None:
+    out = render_markdown('![a cat](https://elsewhere.example/cat.png "pic") ![](/static/x.png)')
+    assert _attrs(out, "img") == []
+    cat, other = _attrs(out, "a")
+    assert cat == {"href": "https://elsewhere.example/cat.png", "title": "pic", "rel": "nofollow noopener"}
+    assert other == {"href": "/static/x.png"}
+    assert ">a cat</a>" in out and ">/static/x.png</a>" in out
 
 
 # --- hostile input -----------------------------------------------------------

@@ -11,7 +11,8 @@ import pytest
 from PIL import Image
 
 from blog.config import Config
-from blog.keys import STORE
+from blog.keys import IMAGE_FILES, STORE
+from blog.ops.maintenance import remove_orphan_images
 
 from .conftest import register
 from .posts_helpers import (
@@ -38,9 +39,16 @@ def stored(config: Config) -> set[str]:
     return {p.name for p in folder.iterdir()} if folder.exists() else set()
 
 
+async def clean_up_now(client) -> None:  # type: ignore[no-untyped-def]
+    """The cleanup with no grace period (files no row names go at once), as `cleanup --min-age 0` runs it."""
+    await remove_orphan_images(client.app[STORE], client.app[IMAGE_FILES], min_age=0)
+
+
 async def assert_files_match_rows(client, config: Config) -> None:  # type: ignore[no-untyped-def]
-    """No row points at a missing file, and no file is left that no row points at."""
-    referenced = await client.app[STORE].posts.all_image_names()
+    """No row points at a missing file, and once the cleanup ran, no file is left that no row points at."""
+    referenced = await client.app[STORE].images.referenced_names()
+    assert referenced <= stored(config)
+    await clean_up_now(client)
     assert referenced == stored(config)
 
 
@@ -151,10 +159,13 @@ async def test_replacing_removing_and_keeping_the_image(client, config):
     # An edit that leaves the file input empty keeps the image.
     assert (await edit_post(client, location, body="Just text changes")).status == 303
     assert await post_images(client, location) == first
-    # Replacing: the new files are shown, the old ones are gone from disk and from the address.
+    # Replacing: the new files are shown; the old ones stay on disk until the cleanup, which
+    # removes them from disk and from the address (no request deletes a file).
     assert (await edit_post(client, location, image=("b.jpg", make_image("JPEG", (600, 450)), "image/jpeg"))).status == 303
     second = await post_images(client, location)
     assert all(second) and second[0].endswith(".jpg") and set(second).isdisjoint(first)
+    assert stored(config) == set(first) | set(second)
+    await clean_up_now(client)
     assert stored(config) == set(second)
     for name in first:
         assert (await client.get(f"/images/{name}")).status == 404
@@ -164,6 +175,7 @@ async def test_replacing_removing_and_keeping_the_image(client, config):
     assert await post_images(client, location) == (None, None)
     assert image_names(await (await client.get("/")).text()) == []
     assert "remove_image" not in await (await client.get(location + "/edit")).text()
+    await clean_up_now(client)
     assert stored(config) == set()
     await assert_files_match_rows(client, config)
 
@@ -182,6 +194,7 @@ async def test_an_image_shared_by_two_posts_stays_while_either_uses_it(client, c
         assert (await client.get(f"/images/{name}")).status == 200
     await assert_files_match_rows(client, config)
     assert (await edit_post(client, two, image=("other.png", make_image("PNG", (300, 300)), "image/png"))).status == 303
+    await clean_up_now(client)
     assert set(names).isdisjoint(stored(config))
     await assert_files_match_rows(client, config)
 

@@ -20,6 +20,7 @@ from .posts_helpers import (
     post_id,
     trash_post,
 )
+from .test_posts_images import clean_up_now
 
 
 async def _post(browser, path: str):  # type: ignore[no-untyped-def]
@@ -107,6 +108,8 @@ async def test_purging_deletes_the_post_its_history_and_its_image_files(client, 
     response = await _post(p.root, f"/trash/{pid}/purge")
     assert response.status == 303 and response.headers["Location"] == "/trash"
     assert trash_entries(await (await p.root.get("/trash")).text()) == []
+    assert all((files / name).is_file() for name in names)  # no request deletes a file: the cleanup does
+    await clean_up_now(client)
     assert not any((files / name).exists() for name in names)
     for name in names:
         assert (await p.anon.get(f"/images/{name}")).status == 404

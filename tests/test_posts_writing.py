@@ -72,8 +72,8 @@ async def test_invalid_input_is_shown_again_with_each_error_at_its_field(client)
         ({"body": "b" * 100_001}, "body", "Keep the body to 100,000 characters"),
         ({"summary": "s" * 301}, "summary", "Keep the summary to 300 characters"),
         ({"tags": ", ".join(f"t{n}" for n in range(11))}, "tags", "Use at most 10 tags"),
-        ({"status": "secret"}, "status", "Choose draft or published."),
-        ({"status": ""}, "status", "Choose draft or published."),
+        ({"status": "secret"}, "status", "Choose draft, published or scheduled."),
+        ({"status": ""}, "status", "Choose draft, published or scheduled."),
     ]
     for change, field, message in cases:
         fields = new_post_fields(title="Kept title", body="Kept **body**", summary="Kept summary", tags="kept, tags")

@@ -24,6 +24,14 @@ def current_user(request: web.Request) -> User | None:
     return request.get(CURRENT_USER)
 
 
+def admin_user(request: web.Request) -> User:
+    """The current user when an admin (the handler is marked @require_login); 403 otherwise."""
+    user = current_user(request)
+    if user is None or not user.is_admin:
+        raise web.HTTPForbidden(text="Only admins can do that.")
+    return user
+
+
 def login_url(request: web.Request) -> str:
     return str(request.app.router["login"].url_for().with_query(next=request.path_qs))
 

@@ -10,27 +10,41 @@ from aiohttp_session import get_session, new_session
 
 from blog.accounts.addresses import client_address
 from blog.accounts.current import SESSION_TOKEN
-from blog.accounts.throttle import check_not_blocked, forget_failures, record_failure
-from blog.keys import CONFIG, CURRENT_USER, PASSWORDS, SESSION_ID, STORE
+from blog.accounts.throttle import cancel_attempt, login_limits, reserve_attempt
+from blog.keys import CONFIG, CURRENT_USER, DEVICE_COOKIES, PASSWORDS, SESSION_ID, STORE
 from blog.store.users import User
 from blog.web.csrf import rotate_csrf_token
+
+# No username (30) or email (254) is longer: a longer login names no account, and is
+# bounded before anything of it is stored.
+LOGIN_MAX_LENGTH = 254
 
 
 class WrongCredentials(Exception):
     """No account has this login and password (which of the two is wrong is not said)."""
 
 
-async def authenticate(request: web.Request, login: str, password: str) -> User:
-    """The account when the password is right. Raises TooManyAttempts while guessing is
-    paused and WrongCredentials otherwise; upgrades an old hash on success."""
-    await check_not_blocked(request, login)
+class AccountSuspended(Exception):
+    """The password is right, but an admin suspended the account."""
+
+
+async def authenticate(request: web.Request, login: str, password: str, *, device_cookies: bool = True) -> User:
+    """The account when the password is right. Raises TooManyAttempts while this client may
+    not try (see accounts/throttle.py), WrongCredentials otherwise, and AccountSuspended for
+    a suspended account; upgrades an old hash on success. `device_cookies=False` for the
+    API, whose clients keep no cookies."""
     store, passwords = request.config_dict[STORE], request.config_dict[PASSWORDS]
-    found = await store.users.credentials(login) if login else None
+    found = await store.users.credentials(login) if login and len(login) <= LOGIN_MAX_LENGTH else None
+    # Failures count against the account, whichever of its names was typed.
+    account = f"user:{found[0].id}" if found else f"name:{login[:LOGIN_MAX_LENGTH].lower()}"
+    device = request.config_dict[DEVICE_COOKIES].nonce_for(request, found[0].id) if found and device_cookies else None
+    attempt = await reserve_attempt(request, login_limits(request, account, device))
     if not await passwords.verify(found[1] if found else None, password) or found is None:
-        await record_failure(request, login)
-        raise WrongCredentials()
+        raise WrongCredentials()  # the attempt stays counted: it was a failure
+    await cancel_attempt(request, attempt)
     user, stored_hash = found
-    await forget_failures(request, login)
+    if user.suspended_at is not None:  # said only to whoever knows the password
+        raise AccountSuspended()
     if passwords.needs_rehash(stored_hash):
         await store.users.set_password_hash(user.id, await passwords.hash(password))
     return user
@@ -46,6 +60,7 @@ async def log_in(request: web.Request, user: User) -> None:
     session[SESSION_TOKEN] = token
     rotate_csrf_token(session)
     request[CURRENT_USER], request[SESSION_ID] = user, session_id
+    request.config_dict[DEVICE_COOKIES].remember(request, user.id)  # this browser may log in while strangers guess
 
 
 async def log_out(request: web.Request) -> None:

@@ -29,6 +29,8 @@ _DUMMY_HASH = _HASHER.hash("not a real password, only for timing")
 
 def password_problem(password: str, username: str) -> str | None:
     """Why a new password is refused, as a sentence, or None when it is fine."""
+    if password and not password.strip():
+        return "A password of only spaces is too easy to guess; use letters, digits or other characters too."
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters."
     if len(password) > MAX_LENGTH:

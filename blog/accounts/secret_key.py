@@ -61,9 +61,20 @@ class SessionKey(Fernet):
     def __init__(self) -> None:
         super().__init__(Fernet.generate_key())
         self._key: Fernet | None = None
+        self._raw = b""
+        self._derived: dict[bytes, bytes] = {}
 
     def use(self, key: bytes) -> None:
+        self._raw = key
         self._key = Fernet(key)
+
+    def derived(self, purpose: bytes) -> bytes:
+        """A key of its own for another use of the same secret (device cookies, form stamps)."""
+        self._ready()
+        derived = self._derived.get(purpose)
+        if derived is None:
+            derived = self._derived[purpose] = hashlib.sha256(purpose + b"\0" + self._raw).digest()
+        return derived
 
     def _ready(self) -> Fernet:
         if self._key is None:

@@ -24,11 +24,21 @@ from blog.api.validation import (
     window,
 )
 from blog.content.permissions import can_edit, can_view
-from blog.content.post_form import BODY_MAX, SUMMARY_MAX, TAGS_MAX, TITLE_MAX, parse_tags, validate_post
+from blog.content.post_form import (
+    BODY_MAX,
+    SUMMARY_MAX,
+    TAGS_MAX,
+    TITLE_MAX,
+    parse_tags,
+    schedule_values,
+    validate_post_request,
+)
 from blog.keys import STORE
 from blog.store.articles import Filters
 from blog.store.posts import Post, PostFields, VersionConflict
 from blog.web.json_errors import json_response
+from blog.web.site import current_site
+from blog.web.urls import public_base
 
 # The article's own fields, their post columns' limits, and the post form's field names.
 TEXT_FIELDS = (("title", TITLE_MAX, "title"), ("description", SUMMARY_MAX, "summary"), ("body", BODY_MAX, "body"))
@@ -41,7 +51,8 @@ FORM_TO_API = {"title": "title", "summary": "description", "body": "body", "tags
 async def load_post(request: web.Request, caller: Caller | None, *, public: bool = False) -> Post:
     """The post behind the slug, if this caller may see it (public ones only, with `public`)."""
     post = await request.config_dict[STORE].posts.by_slug(request.match_info["slug"])
-    if post is None or not can_view(None if caller is None else caller.user, post) or (public and not post.is_public):
+    # Pages (About, Contact) are not articles: the API lists and serves posts only.
+    if post is None or post.kind != "post" or not can_view(None if caller is None else caller.user, post) or (public and not post.is_public):
         raise not_found("article")
     return post
 
@@ -51,7 +62,7 @@ async def article_response(request: web.Request, post_id: int, caller: Caller | 
     article = await request.config_dict[STORE].articles.one(post_id, viewer_id(caller))
     if article is None:  # purged a moment ago
         raise not_found("article")
-    return json_response({"article": article_json(article)}, status=status, headers=headers)
+    return json_response({"article": article_json(article, public_base(request))}, status=status, headers=headers)
 
 
 def _links(request: web.Request, page: Window, total: int) -> dict[str, str]:
@@ -70,7 +81,8 @@ async def _list(request: web.Request, filters: Filters, caller: Caller | None) -
     page = window(request)
     articles, total = await request.config_dict[STORE].articles.page(
         filters, viewer_id(caller), page.limit, page.offset)
-    body = {"articles": [article_json(article) for article in articles], "articlesCount": total}
+    base = public_base(request)
+    body = {"articles": [article_json(article, base) for article in articles], "articlesCount": total}
     return json_response(body, headers=_links(request, page, total))
 
 
@@ -126,14 +138,15 @@ def _text_values(data: dict[str, Any], current: Post | None, errors: Errors) -> 
 
 
 def _form_values(current: Post | None) -> dict[str, str]:
-    """The post form's values: empty for a new post (published at once), else the current post's."""
+    """The post form's values: empty for a new post (published at once), else the current post's
+    (a scheduled post stays scheduled for its time, its header image keeps its description)."""
     if current is None:
         return {"title": "", "summary": "", "body": "", "tags": "", "status": "published"}
     return {"title": current.title, "summary": current.summary, "body": current.body,
-            "tags": ",".join(current.tags), "status": current.status}
+            "tags": ",".join(current.tags), "status": current.status, **schedule_values(current)}
 
 
-def post_fields(data: dict[str, Any], current: Post | None) -> PostFields:
+async def post_fields(request: web.Request, data: dict[str, Any], current: Post | None) -> PostFields:
     """The post to save: the client's fields over the current ones (for an update), validated."""
     errors: Errors = {}
     form = {**_form_values(current), **_text_values(data, current, errors)}
@@ -142,7 +155,7 @@ def post_fields(data: dict[str, Any], current: Post | None) -> PostFields:
         raise invalid(errors)
     if tags is not None:
         form["tags"] = ",".join(tags)
-    fields, form_errors = validate_post(form)
+    fields, form_errors = await validate_post_request(request, form)
     if fields is None:  # rules of the post form that the checks above do not already cover
         raise invalid({FORM_TO_API.get(name, name): [message] for name, message in form_errors.items()})
     return fields
@@ -154,8 +167,9 @@ def _unchanged(post: Post, fields: PostFields) -> bool:
 
 async def create(request: web.Request) -> web.Response:
     caller = await require_caller(request)
-    fields = post_fields(await read_object(request, "article"), None)
-    post = await request.config_dict[STORE].posts.create(caller.user.id, fields, None)
+    fields = await post_fields(request, await read_object(request, "article"), None)
+    post = await request.config_dict[STORE].posts.create(
+        caller.user.id, fields, None, comments_open=(await current_site(request)).comments_default)
     location = str(request.app.router["article"].url_for(slug=post.slug))
     return await article_response(request, post.id, caller, status=201, headers={"Location": location})
 
@@ -170,7 +184,7 @@ async def _editable(request: web.Request) -> tuple[Caller, Post]:
 
 async def update(request: web.Request) -> web.Response:
     caller, post = await _editable(request)
-    fields = post_fields(await read_object(request, "article"), post)
+    fields = await post_fields(request, await read_object(request, "article"), post)
     if not _unchanged(post, fields):
         try:
             await request.config_dict[STORE].posts.update(post.id, post.version, caller.user.id, fields)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from blog.accounts.login import WrongCredentials, authenticate
+from blog.accounts.login import AccountSuspended, WrongCredentials, authenticate
 from blog.accounts.throttle import TooManyAttempts
 from blog.api.errors import ApiError, unauthorized
 from blog.keys import CONFIG, STORE
@@ -69,9 +69,11 @@ async def issue_token(request: web.Request, user: User, how: str) -> str:
 async def check_password(request: web.Request, login: str, password: str, challenge: str) -> User:
     """The account when the password is right; 401 when not, 429 while guessing is paused."""
     try:
-        return await authenticate(request, login, password)
+        return await authenticate(request, login, password, device_cookies=False)
     except TooManyAttempts as exc:
         raise ApiError(429, {"credentials": [f"were wrong too many times; try again in {exc.seconds} seconds"]},
                        {"Retry-After": str(exc.seconds)}) from None
     except WrongCredentials:
         raise unauthorized("credentials", "invalid", challenge) from None
+    except AccountSuspended:
+        raise ApiError(403, {"account": ["is suspended"]}) from None

@@ -12,11 +12,12 @@ from blog.api.auth import optional_caller, require_caller, viewer_id
 from blog.api.errors import Errors, forbidden, invalid, not_found
 from blog.api.serializers import comment_json
 from blog.api.validation import BIG_DIGITS, BLANK, INTEGER, is_blank, optional_text, read_object, too_long
-from blog.content.comments import COMMENT_MAX, add_comment, can_delete_comment, delete_comment
+from blog.content.comments import COMMENT_MAX, CommentsClosed, add_comment, can_delete_comment, delete_comment
 from blog.keys import STORE
 from blog.store.comments import Comment
 from blog.store.posts import SQLITE_INTEGER_MAX, Post
 from blog.web.json_errors import json_response
+from blog.web.urls import public_base
 
 
 def root_app(request: web.Request) -> web.Application:
@@ -32,8 +33,10 @@ async def list_comments(request: web.Request) -> web.Response:
     author_ids = sorted({comment.author_id for comment in comments})
     authors = await store.users.by_ids(author_ids)
     followed = await store.social.followed_among(viewer_id(caller), author_ids)
+    base = public_base(request)
     return json_response({"comments": [
-        comment_json(comment, authors[comment.author_id], comment.author_id in followed) for comment in comments]})
+        comment_json(comment, authors[comment.author_id], comment.author_id in followed, base)
+        for comment in comments]})
 
 
 def _comment_body(data: dict[str, object]) -> str:
@@ -51,9 +54,14 @@ def _comment_body(data: dict[str, object]) -> str:
 async def create(request: web.Request) -> web.Response:
     caller = await require_caller(request)
     post = await load_post(request, caller, public=True)
+    if not post.comments_open:
+        raise forbidden("comment", "comments are closed on this article")
     body = _comment_body(await read_object(request, "comment"))
-    comment = await add_comment(root_app(request), post, caller.user, body)
-    return json_response({"comment": comment_json(comment, caller.user, False)}, status=201)
+    try:
+        comment = await add_comment(root_app(request), post, caller.user, body)
+    except CommentsClosed:
+        raise forbidden("comment", "comments are closed on this article") from None
+    return json_response({"comment": comment_json(comment, caller.user, False, public_base(request))}, status=201)
 
 
 async def _comment_of(request: web.Request, post: Post) -> Comment:

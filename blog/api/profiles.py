@@ -10,6 +10,7 @@ from blog.api.serializers import user_profile_json
 from blog.keys import STORE
 from blog.store.users import User
 from blog.web.json_errors import json_response
+from blog.web.urls import public_base
 
 
 async def _profile_user(request: web.Request) -> User:
@@ -19,14 +20,14 @@ async def _profile_user(request: web.Request) -> User:
     return user
 
 
-def _answer(user: User, following: bool) -> web.Response:
-    return json_response({"profile": user_profile_json(user, following)})
+def _answer(request: web.Request, user: User, following: bool) -> web.Response:
+    return json_response({"profile": user_profile_json(user, following, public_base(request))})
 
 
 async def show(request: web.Request) -> web.Response:
     caller = await optional_caller(request)
     user = await _profile_user(request)
-    return _answer(user, await request.config_dict[STORE].social.is_following(viewer_id(caller), user.id))
+    return _answer(request, user, await request.config_dict[STORE].social.is_following(viewer_id(caller), user.id))
 
 
 async def follow(request: web.Request) -> web.Response:
@@ -35,14 +36,14 @@ async def follow(request: web.Request) -> web.Response:
     if user.id == caller.user.id:
         raise forbidden("profile", "can't follow yourself")
     await request.config_dict[STORE].social.follow(caller.user.id, user.id)
-    return _answer(user, True)
+    return _answer(request, user, True)
 
 
 async def unfollow(request: web.Request) -> web.Response:
     caller = await require_caller(request)
     user = await _profile_user(request)
     await request.config_dict[STORE].social.unfollow(caller.user.id, user.id)
-    return _answer(user, False)
+    return _answer(request, user, False)
 
 
 def setup_routes(app: web.Application) -> None:

@@ -15,13 +15,17 @@ from email_validator import EmailNotValidError, validate_email
 from blog.accounts import usernames
 from blog.accounts.passwords import MAX_LENGTH as PASSWORD_MAX
 from blog.accounts.passwords import MIN_LENGTH as PASSWORD_MIN
+from blog.accounts.throttle import TooManyAttempts, cancel_attempt, registration_limits, reserve_attempt
 from blog.api.auth import check_password, issue_token, require_caller
 from blog.api.errors import ApiError, Errors, invalid
 from blog.api.serializers import user_json
-from blog.api.validation import optional_text, read_object, required_text, too_long
-from blog.keys import CONFIG, PASSWORDS, STORE
+from blog.api.validation import BLANK, is_blank, optional_text, read_object, required_text, too_long
+from blog.content.profiles import bio_html
+from blog.keys import PASSWORDS, STORE
 from blog.store.users import EmailTaken, User, UsernameTaken
 from blog.web.json_errors import TOKEN_CHALLENGE, json_response
+from blog.web.site import current_site
+from blog.web.urls import public_base
 
 USERNAME_PATTERN = usernames.USERNAME_PATTERN.pattern  # as on the HTML registration form
 USERNAME_RULE = "is invalid (use 3 to 30 letters, digits, '-' or '_')"
@@ -51,7 +55,9 @@ def _email(value: str | None, errors: Errors) -> str | None:
 def _password(value: str | None, errors: Errors) -> None:
     if value is None or "password" in errors:
         return
-    if len(value) < PASSWORD_MIN:
+    if is_blank(value):  # only spaces: no password at all
+        errors["password"] = [BLANK]
+    elif len(value) < PASSWORD_MIN:
         errors["password"] = [f"is too short (minimum is {PASSWORD_MIN} characters)"]
     elif len(value) > PASSWORD_MAX:
         errors["password"] = [too_long(PASSWORD_MAX)]
@@ -71,18 +77,25 @@ def _taken(exc: Exception) -> ApiError:
 
 
 async def register(request: web.Request) -> web.Response:
-    if not request.config_dict[CONFIG].registration_open:
+    if not (await current_site(request)).registration_open:
         raise ApiError(403, {"registration": ["is closed"]})
     clean, errors = validate_registration(await read_object(request, "user"))
     if errors:
         raise invalid(errors)
+    try:  # counted with the HTML form's registrations from the same client
+        attempt = await reserve_attempt(request, registration_limits(request))
+    except TooManyAttempts as refusal:
+        raise ApiError(429, {"registration": [f"too many accounts were created from your address lately; "
+                                              f"try again in {refusal.seconds} seconds"]},
+                       {"Retry-After": str(refusal.seconds)}) from None
     password_hash = await request.config_dict[PASSWORDS].hash(clean["password"])
     try:
         user = await request.config_dict[STORE].users.create(clean["username"], clean["email"], password_hash)
     except (UsernameTaken, EmailTaken) as exc:
+        await cancel_attempt(request, attempt)
         raise _taken(exc) from None
     token = await issue_token(request, user, "registration")
-    return json_response({"user": user_json(user, token)}, status=201)
+    return json_response({"user": user_json(user, token, public_base(request))}, status=201)
 
 
 async def login(request: web.Request) -> web.Response:
@@ -93,12 +106,12 @@ async def login(request: web.Request) -> web.Response:
         raise invalid(errors)
     user = await check_password(request, email, password, TOKEN_CHALLENGE)
     token = await issue_token(request, user, "login")
-    return json_response({"user": user_json(user, token)})
+    return json_response({"user": user_json(user, token, public_base(request))})
 
 
 async def current(request: web.Request) -> web.Response:
     caller = await require_caller(request)
-    return json_response({"user": user_json(caller.user, caller.token)})
+    return json_response({"user": user_json(caller.user, caller.token, public_base(request))})
 
 
 def _clearable(data: dict[str, Any], name: str, maximum: int, errors: Errors) -> str | None:
@@ -136,7 +149,10 @@ async def update(request: web.Request) -> web.Response:
         raise invalid(errors)
     store = request.config_dict[STORE]
     if "bio" in changes:
-        changes["bio"] = changes["bio"] or ""  # the column keeps "" for no bio
+        bio = changes["bio"] = changes["bio"] or ""  # the column keeps "" for no bio
+        changes["bio_html"] = bio_html(bio)  # the profile page shows it, rendered like the form's
+    if "image" in changes:  # a picture URL of the client's replaces an uploaded one
+        changes["avatar"] = changes["avatar_small"] = None
     if password is not None:
         changes["password_hash"] = await request.config_dict[PASSWORDS].hash(password)
     try:
@@ -147,7 +163,7 @@ async def update(request: web.Request) -> web.Response:
         # Whoever knew the old password may hold tokens or sessions: only the caller's token lives on.
         await store.tokens.revoke_others(user.id, caller.token)
         await store.sessions.end_others(user.id, None)
-    return json_response({"user": user_json(user, caller.token)})
+    return json_response({"user": user_json(user, caller.token, public_base(request))})
 
 
 def setup_routes(app: web.Application) -> None:

@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from blog.cli import accounts, copy, data, serve
+from blog.cli import account_care, accounts, copy, data, serve, transfer
 from blog.config import Config, ConfigError
 
 
@@ -21,7 +21,7 @@ def configure_logging(level: str) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m blog", description="A small team's blog on aiohttp.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (serve, accounts, data, copy):
+    for group in (serve, accounts, data, account_care, transfer, copy):
         group.add_commands(commands)
     return parser
 

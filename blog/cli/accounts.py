@@ -8,7 +8,7 @@ from typing import Any
 from blog.cli.common import add_data_dir, fail, read_password, with_store
 from blog.config import Config
 from blog.store import Store
-from blog.store.users import ROLES, EmailTaken, UsernameTaken
+from blog.store.users import ROLES, EmailTaken, LastAdmin, UsernameTaken
 
 
 def add_commands(commands: Any) -> None:
@@ -57,8 +57,11 @@ def create_user(args: argparse.Namespace, config: Config) -> int:
 
 def set_role(args: argparse.Namespace, config: Config) -> int:
     async def work(store: Store) -> int:
-        if not await store.users.set_role(args.username, args.role):
-            return fail(f"there is no user {args.username!r}", 1)
+        try:
+            if not await store.users.set_role(args.username, args.role):
+                return fail(f"there is no user {args.username!r}", 1)
+        except LastAdmin:
+            return fail(f"{args.username} is the last admin; make another account admin first", 1)
         print(f"{args.username} is now {args.role}")
         return 0
 

@@ -17,9 +17,9 @@ def add_commands(commands: Any) -> None:
     add_data_dir(init)
     init.set_defaults(run=init_db)
 
-    tidy = commands.add_parser("cleanup", help="remove image files no post uses, expired sessions and old login failures")
+    tidy = commands.add_parser("cleanup", help="remove image files no post uses, expired sessions and old login attempts")
     tidy.add_argument("--min-age", type=int, default=3600,
-                      help="spare image files younger than this many seconds (uploads in progress); default 3600")
+                      help="the grace period: spare image files saved less than this many seconds ago (uploads in progress); default 3600")
     add_data_dir(tidy)
     tidy.set_defaults(run=cleanup)
 
@@ -41,12 +41,14 @@ def init_db(args: argparse.Namespace, config: Config) -> int:
 
 def cleanup(args: argparse.Namespace, config: Config) -> int:
     from blog.content.images import ImageFiles
-    from blog.ops.maintenance import remove_orphan_images
+    from blog.ops.maintenance import ATTEMPTS_KEEP, remove_orphan_images
 
     async def work(store: Store) -> int:
         removed = await remove_orphan_images(store, ImageFiles(config.data_dir / "images"), args.min_age)
         sessions = await store.sessions.purge_expired()
-        print(f"removed {len(removed)} orphan image file(s) and {sessions} expired session(s)")
+        attempts = await store.attempts.purge_older_than(ATTEMPTS_KEEP)
+        print(f"removed {len(removed)} orphan image file(s), {sessions} expired session(s)"
+              f" and {attempts} old login or registration attempt(s)")
         return 0
 
     return with_store(config, work)

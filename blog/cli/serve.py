@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
+import socket
 from typing import Any
 
 from aiohttp import web
@@ -12,8 +14,6 @@ from blog.cli.common import add_data_dir, fail, with_store
 from blog.config import Config
 from blog.ops.memory import tune_allocator
 from blog.store import Store
-
-ACCESS_LOG_FORMAT = '%a %{X-Request-Id}o "%r" %s %b %Tfs'
 
 
 def add_commands(commands: Any) -> None:
@@ -28,27 +28,53 @@ def add_commands(commands: Any) -> None:
 
 def serve(args: argparse.Namespace, config: Config) -> int:
     from blog.app import create_app
+    from blog.ops.access_log import AccessLog
 
     if config.workers < 1:
         return fail("--workers must be at least 1")
+    try:  # first of all: a port that is taken must leave nothing behind (no data folder, no key)
+        listener = _listen(config.host, config.port, reuse_port=args.as_worker)
+    except OSError as exc:
+        return fail(_cannot_listen(config, exc), 1)
     if config.workers > 1 and not args.as_worker:
         from blog.ops.workers import run_workers
 
+        listener.close()  # it only proved the port free; each worker binds its own beside the others
         return run_workers(_prepare_data(config))
     if not args.as_worker:
         print(f"blog: serving http://{config.host}:{config.port}/ from {_where(config)}", flush=True)
     tune_allocator()
     app = create_app(config)
     app.on_startup.append(_freeze_startup_objects)
-    web.run_app(
-        app,
-        host=config.host,
-        port=config.port,
-        access_log_format=ACCESS_LOG_FORMAT,
-        print=None,
-        reuse_port=args.as_worker or None,
-    )
+    web.run_app(app, sock=listener, access_log_class=AccessLog, print=None)
     return 0
+
+
+def _listen(host: str, port: int, *, reuse_port: bool) -> socket.socket:
+    """A socket bound to the address, as aiohttp would bind it (SO_REUSEADDR; SO_REUSEPORT
+    for the workers of `--workers N`, which share the port)."""
+    family, kind, protocol, _, address = socket.getaddrinfo(
+        host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    listener = socket.socket(family, kind, protocol)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        listener.bind(address)
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
+def _cannot_listen(config: Config, exc: OSError) -> str:
+    """One line that says what is wrong and what to do."""
+    if exc.errno == errno.EADDRINUSE:
+        return (f"port {config.port} on {config.host} is already in use (another server, or another blog?); "
+                f"choose another with --port (or BLOG_PORT), e.g. --port {config.port + 1}")
+    if exc.errno == errno.EACCES:
+        return f"not allowed to listen on port {config.port}; choose one above 1023 with --port (or BLOG_PORT)"
+    return f"cannot listen on {config.host}:{config.port} ({exc.strerror or exc}); check --host and --port"
 
 
 def _prepare_data(config: Config) -> Config:

@@ -11,6 +11,11 @@ from blog.store.posts import Post
 from blog.store.users import User
 
 COMMENT_MAX = 5_000
+CLOSED = "Comments are closed on this post."
+
+
+class CommentsClosed(Exception):
+    """The post takes no new comments (its author or the site's setting said so)."""
 
 
 def comment_problem(body: str) -> str | None:
@@ -33,6 +38,9 @@ def can_moderate(user: User | None, post: Post) -> bool:
 
 
 async def add_comment(app: web.Application, post: Post, author: User, body: str) -> Comment:
+    """Saves the comment and tells live readers; CommentsClosed when the post takes none."""
+    if not post.comments_open:
+        raise CommentsClosed()
     comment = await app[STORE].comments.add(post.id, author.id, body, render_markdown(body))
     await app[BROKER].publish(post.id, comment.as_event())
     return comment

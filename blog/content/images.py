@@ -16,6 +16,7 @@ their first frame.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import os
@@ -37,7 +38,10 @@ __all__ = [
     "ImageFiles",
     "ImageRejected",
     "ProcessedImage",
+    "SizedImage",
+    "check_image",
     "process_image",
+    "process_inline_image",
 ]
 
 #: Extension -> MIME type of every file ImageFiles may hold.
@@ -54,6 +58,12 @@ CONTENT_TYPES: Mapping[str, str] = types.MappingProxyType(
 DISPLAY_BOX = (1600, 1600)
 THUMBNAIL_BOX = (400, 400)
 
+#: An image inside a post's text is also made at these widths (when it is wider), so a
+#: phone fetches 400 pixels and a wide screen 1600; COLUMN_WIDTH is the one a body links
+#: to: the text column's width on an ordinary screen.
+INLINE_WIDTHS = (400, 800)
+COLUMN_WIDTH = 800
+
 _ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 
 #: Input format -> output format. MPO is what Pillow calls a JPEG that carries
@@ -62,6 +72,8 @@ _OUTPUT_FORMAT = types.MappingProxyType(
     {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "PNG", "WEBP": "WEBP"}
 )
 _EXTENSION = types.MappingProxyType({"JPEG": "jpg", "PNG": "png", "WEBP": "webp"})
+#: Format -> the extension of a stored file of that format.
+_STORED_EXTENSION = types.MappingProxyType({"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"})
 
 #: Encoder settings per output format. PNG is lossless, so only size matters;
 #: JPEG and WebP trade a little quality for much smaller pages.
@@ -111,7 +123,14 @@ class ProcessedImage:
     height: int
 
 
-def process_image(data: bytes, *, max_pixels: int = 40_000_000) -> ProcessedImage:
+#: The default pixel limit: a 16-megapixel picture (4900 x 3265) decodes to 48 MiB (RGB) or
+#: 64 MiB (RGBA) at most; a phone's 12-megapixel photo fits. Every later step works on a
+#: copy already shrunk to about twice the display box (see _decode).
+MAX_PIXELS = 16_000_000
+_STRIP_ROWS = 128
+
+
+def process_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> ProcessedImage:
     """Validate an upload and re-encode it into a display copy and a thumbnail.
 
     Synchronous and CPU-bound: run it in an executor. Raises ImageRejected,
@@ -130,6 +149,71 @@ def process_image(data: bytes, *, max_pixels: int = 40_000_000) -> ProcessedImag
             return _encode(image, _OUTPUT_FORMAT[source_format])
 
 
+@dataclass(frozen=True)
+class EncodedSize:
+    data: bytes
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class SizedImage:
+    """An image for a post's text, re-encoded at every size a page may offer (smallest first).
+
+    ``column`` is the size a body links to and a page shows at 1x: the smallest that is at
+    least COLUMN_WIDTH wide, or the largest there is."""
+
+    sizes: tuple[EncodedSize, ...]
+    extension: str
+    content_type: str
+
+    @property
+    def column(self) -> EncodedSize:
+        return next((size for size in self.sizes if size.width >= COLUMN_WIDTH), self.sizes[-1])
+
+
+def process_inline_image(data: bytes, *, max_pixels: int = 40_000_000) -> SizedImage:
+    """The same checks and re-encoding as process_image, at the sizes of INLINE_WIDTHS and
+    the display box. Synchronous and CPU-bound: run it in an executor."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        source_format = _check_header(data, max_pixels)
+        image = _decode(data, max_pixels)
+        with _reading(max_pixels):
+            return _encode_sizes(image, _OUTPUT_FORMAT[source_format])
+
+
+def _encode_sizes(image: Image.Image, output_format: str) -> SizedImage:
+    icc_profile = image.info.get("icc_profile")
+    oriented = ImageOps.exif_transpose(image)
+    pixels = _strip_metadata(_normalise_mode(oriented, output_format))
+    largest = _fit(pixels, DISPLAY_BOX)
+    icc = _matching_icc(icc_profile, pixels.mode)
+    fitted = [_to_width(largest, width) for width in INLINE_WIDTHS if width < largest.width] + [largest]
+    extension = _EXTENSION[output_format]
+    return SizedImage(
+        sizes=tuple(EncodedSize(_save(size, output_format, icc), size.width, size.height) for size in fitted),
+        extension=extension,
+        content_type=CONTENT_TYPES[extension],
+    )
+
+
+def _to_width(image: Image.Image, width: int) -> Image.Image:
+    height = max(1, round(image.height * width / image.width))
+    return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def check_image(data: bytes, extension: str, *, max_pixels: int = 40_000_000) -> None:
+    """Checks stored bytes brought from elsewhere (an import) without re-encoding them, which
+    would change their names: a readable image, of the format its extension says. Raises
+    ImageRejected."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        source_format = _check_header(data, max_pixels)
+    if _STORED_EXTENSION.get(source_format) != extension:
+        raise ImageRejected(_NOT_AN_IMAGE)
+
+
 def _check_header(data: bytes, max_pixels: int) -> str:
     """Sniff the format and size, and run Pillow's structural check.
 
@@ -146,7 +230,13 @@ def _check_header(data: bytes, max_pixels: int) -> str:
 
 
 def _decode(data: bytes, max_pixels: int) -> Image.Image:
-    """Decode the first frame fully, so truncated data fails here, not later."""
+    """Decode the first frame fully, so truncated data fails here, not later.
+
+    Memory is what a large picture costs: decoded, 4 bytes a pixel, and the steps after
+    (orientation, mode, metadata stripping, resizing) each made a full-size copy: 470 MiB
+    for a 40-megapixel PNG. So the decoded pixels are shrunk at once, by a whole factor
+    (Image.reduce: a box filter, fast), to no less than the display box; the full-size
+    pixels are let go before any other step, and the peak is the decode itself."""
     with _reading(max_pixels):
         image = _open(data)
         _check_size(image, max_pixels)
@@ -154,7 +244,27 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
         # result still covers the display box: much less CPU and memory.
         image.draft(None, DISPLAY_BOX)
         image.load()
+        return _reduced(image)
+
+
+def _reduced(image: ImageFile.ImageFile | Image.Image) -> Image.Image:
+    """The image shrunk by the largest whole factor that keeps its long side at least the
+    display box's (the resize to the display copy does the rest, with a better filter)."""
+    factor = max(image.size) // max(DISPLAY_BOX)
+    if factor < 2 or image.mode in ("P", "1"):  # palette images resize only nearest-neighbour
         return image
+    # A whole number of blocks (at most factor-1 edge pixels dropped), so the aspect is kept.
+    width, height = image.width - image.width % factor, image.height - image.height % factor
+    reduced = Image.new(image.mode, (width // factor, height // factor))
+    # In strips: reducing an image with alpha first converts all of it to premultiplied
+    # alpha, one more full-size copy; a strip's copy is small.
+    step = factor * _STRIP_ROWS
+    for top in range(0, height, step):
+        strip = image.crop((0, top, width, min(height, top + step))).reduce(factor)
+        reduced.paste(strip, (0, top // factor))
+    reduced.info = dict(image.info)  # the EXIF orientation and colour profile still apply
+    image.close()
+    return reduced
 
 
 def _open(data: bytes) -> ImageFile.ImageFile:
@@ -293,6 +403,16 @@ class ImageFiles:
     Names are the SHA-256 of the bytes, so identical uploads share a file,
     names cannot be guessed from anything else, and a name can never point
     outside the directory.
+
+    No request ever deletes a file: identical uploads share one, and a request
+    deleting "its" file raced with another about to commit a row naming the
+    same file. Only remove_orphans deletes, and only files that no row names
+    and that nobody has saved for a grace period. Saving a file refreshes its
+    age, or writes it again when it has just been removed, under a lock that
+    remove_orphans holds while it looks and deletes (an flock on a file in the
+    directory's side, so the processes of `serve --workers N` and the `cleanup`
+    command exclude each other too). Hence a file saved for a row is there,
+    and young, when that row commits, however the two interleave.
     """
 
     def __init__(self, root: Path) -> None:
@@ -306,17 +426,25 @@ class ImageFiles:
         """
         name = f"{hashlib.sha256(data).hexdigest()}.{extension}"
         target = self.path(name)
-        if target.exists():
-            # Refresh the age so a concurrent remove_orphans(min_age=...)
-            # does not sweep a file that is about to be referenced again.
-            os.utime(target)
-            return name
         self.root.mkdir(parents=True, exist_ok=True)
-        self._write_atomically(target, data)
+        with self._locked():
+            if _refreshed(target):  # young again, so remove_orphans spares it for the grace period
+                return name
+        temp_name = self._write_temporary(data)  # the slow part (fsync), outside the lock
+        with self._locked():
+            os.replace(temp_name, target)
         return name
 
-    def _write_atomically(self, target: Path, data: bytes) -> None:
-        """Write to a sibling temporary file, fsync, then os.replace it."""
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Excludes remove_orphans, in this process and in every other one."""
+        # Beside the directory, not in it: the directory holds images and nothing else.
+        with open(self.root.with_name(self.root.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield  # closing the file releases the lock
+
+    def _write_temporary(self, data: bytes) -> str:
+        """Write to a sibling temporary file and fsync it; return its name."""
         fd, temp_name = tempfile.mkstemp(
             dir=self.root, prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX
         )
@@ -328,10 +456,10 @@ class ImageFiles:
             # mkstemp makes 0600; images are public, and a front-end web
             # server running as another user may need to read them.
             os.chmod(temp_name, 0o644)
-            os.replace(temp_name, target)
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
             raise
+        return temp_name
 
     def path(self, name: str) -> Path:
         """Return the file path for ``name``, refusing anything not ours.
@@ -342,10 +470,6 @@ class ImageFiles:
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise ValueError(f"not a stored image name: {name!r}")
         return self.root / name
-
-    def delete(self, name: str) -> None:
-        """Delete a stored file; deleting a missing one is not an error."""
-        self.path(name).unlink(missing_ok=True)
 
     def names(self) -> set[str]:
         """Names of all stored images (temporary and foreign files excluded)."""
@@ -359,15 +483,19 @@ class ImageFiles:
         Also deletes temporary files left by a crash once they are an hour
         old (younger ones may be uploads in progress); their names are part
         of the result. An upload stores its file before the row that
-        references it is committed, so a sweep running concurrently with
-        uploads should pass ``min_age`` (seconds) to spare files that new.
+        references it is committed, so a sweep running beside uploads must
+        pass ``min_age`` (the grace period, in seconds) to spare files that
+        new. Ages are read and files deleted under the lock that save takes.
         """
-        now = time.time()
-        removed = []
-        for entry in self._entries():
-            if self._is_orphan(entry, referenced, now, min_age):
-                Path(entry.path).unlink(missing_ok=True)
-                removed.append(entry.name)
+        removed: list[str] = []
+        if not self.root.is_dir():
+            return removed
+        with self._locked():
+            now = time.time()
+            for entry in self._entries():
+                if self._is_orphan(entry, referenced, now, min_age):
+                    Path(entry.path).unlink(missing_ok=True)
+                    removed.append(entry.name)
         return sorted(removed)
 
     @staticmethod
@@ -387,6 +515,15 @@ class ImageFiles:
                 return [entry for entry in entries if entry.is_file(follow_symlinks=False)]
         except FileNotFoundError:
             return []
+
+
+def _refreshed(path: Path) -> bool:
+    """Marks an existing file as just saved; False when there is no such file."""
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _age(entry: os.DirEntry[str], now: float) -> float:

@@ -10,6 +10,11 @@ rendering is done in two independent layers:
    schemes, so that even a bug or a future option change in layer 1 cannot
    smuggle markup such as ``<script>``, ``on*=`` handlers or
    ``javascript:``/``data:`` URLs into the page.
+
+Images are only those uploaded here (``/images/<name>``): each is given the sizes made at
+upload as a ``srcset``, its ``width``/``height`` and ``loading="lazy"``. A picture from any
+other address becomes a plain link to it: the Content-Security-Policy lets a page load
+nothing from elsewhere, and readers' browsers should not call third parties (see README).
 """
 
 from __future__ import annotations
@@ -23,8 +28,13 @@ from urllib.parse import urlsplit
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
-__all__ = ["render_markdown", "summarize"]
+from blog.content.highlight import TOKEN_CLASSES, highlight_code
+from blog.store.images import InlineImage
+from blog.web.paths import IMAGES_PREFIX
+
+__all__ = ["IMAGE_SIZES_ATTRIBUTE", "foreign_images", "own_image_name", "own_images", "render_markdown", "summarize"]
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {
@@ -32,7 +42,7 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
         "h1", "h2", "h3", "h4", "h5", "h6",
         "strong", "em", "del", "s", "code", "pre", "blockquote",
         "ul", "ol", "li",
-        "a", "img",
+        "a", "img", "span",
         "table", "thead", "tbody", "tr", "th", "td",
     }
 )  # fmt: skip
@@ -45,8 +55,11 @@ ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = MappingProxyType(
     {
         "*": frozenset(),
         "a": frozenset({"href", "title"}),
-        "img": frozenset({"src", "alt", "title"}),
+        # src, srcset, sizes, width, height and loading are narrowed to exactly what
+        # _annotate_image writes, and only for our own images (_filter_image_attribute).
+        "img": frozenset({"src", "alt", "title", "srcset", "sizes", "width", "height", "loading"}),
         "code": frozenset({"class"}),
+        "span": frozenset({"class"}),  # highlighted code's tokens: narrowed to TOKEN_CLASSES
         "ol": frozenset({"start"}),
     }
 )
@@ -72,6 +85,20 @@ _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 _LANGUAGE_CLASS_RE = re.compile(r"language-[A-Za-z0-9_+\-]+")
 _TABLE_ALIGN_RE = re.compile(r"^text-align:(left|center|right)$")
 _ELLIPSIS = "…"
+
+_IMAGE_NAME = r"[0-9a-f]{64}\.(?:jpg|png|gif|webp)"
+_OWN_IMAGE_RE = re.compile(re.escape(IMAGES_PREFIX) + "/(" + _IMAGE_NAME + ")")
+_SRCSET_RE = re.compile(
+    rf"{re.escape(IMAGES_PREFIX)}/{_IMAGE_NAME} [1-9][0-9]{{0,4}}w(?:, {re.escape(IMAGES_PREFIX)}/{_IMAGE_NAME} [1-9][0-9]{{0,4}}w)*")
+_DIMENSION_RE = re.compile(r"[1-9][0-9]{0,4}")
+# The text column is 44rem wide (46rem less its padding), the whole screen less 2rem below that.
+IMAGE_SIZES_ATTRIBUTE = "(max-width: 46rem) calc(100vw - 2rem), 44rem"
+
+
+def own_image_name(src: str) -> str | None:
+    """The stored image a URL names when it is one of ours (/images/<name>), else None."""
+    match = _OWN_IMAGE_RE.fullmatch(src)
+    return match.group(1) if match else None
 
 
 class _BlogMarkdownIt(MarkdownIt):
@@ -105,12 +132,43 @@ def _annotate_tokens(state: StateCore) -> None:
     ``style="text-align:..."`` markdown-it emits so no ``style`` attribute
     ever has to be allowed.
     """
+    images: Mapping[str, InlineImage] = state.env.get("images", {})
     for token in state.tokens:
         if token.type in ("th_open", "td_open"):
             _style_to_align(token.attrs)
+        if token.children and not state.env.get("list_images") and any(c.type == "image" for c in token.children):
+            token.children = [new for child in token.children for new in _annotate_image(child, images)]
         for child in token.children or ():
             if child.type == "link_open" and _is_external(str(child.attrs["href"])):
                 child.attrs["rel"] = EXTERNAL_LINK_REL
+
+
+def _annotate_image(token: Token, images: Mapping[str, InlineImage]) -> list[Token]:
+    """Our own image at the size that fits the column with its srcset; any other becomes a link."""
+    if token.type != "image":
+        return [token]
+    src = str(token.attrs.get("src", ""))
+    name = own_image_name(src)
+    if name is None:
+        return _image_as_link(token, src)
+    token.attrs["loading"] = "lazy"
+    upload = images.get(name)
+    if upload is not None:
+        column = upload.column
+        token.attrs["src"] = f"{IMAGES_PREFIX}/{column.name}"
+        token.attrs["width"], token.attrs["height"] = str(column.width), str(column.height)
+        token.attrs["srcset"] = ", ".join(f"{IMAGES_PREFIX}/{size.name} {size.width}w" for size in upload.sizes)
+        token.attrs["sizes"] = IMAGE_SIZES_ATTRIBUTE
+    return [token]
+
+
+def _image_as_link(token: Token, src: str) -> list[Token]:
+    """A picture from another site, shown as a link to it (its alt text, or its address)."""
+    alt = "".join(child.content for child in token.children or ()) or src
+    opening = Token("link_open", "a", 1, attrs={"href": src})
+    if "title" in token.attrs:
+        opening.attrs["title"] = token.attrs["title"]
+    return [opening, Token("text", "", 0, content=alt), Token("link_close", "a", -1)]
 
 
 def _style_to_align(attrs: dict[str, str | int | float]) -> None:
@@ -121,9 +179,14 @@ def _style_to_align(attrs: dict[str, str | int | float]) -> None:
         attrs["align"] = match.group(1)
 
 
+def _highlight(code: str, language: str, attrs: str) -> str:
+    """Fenced code in a known language as highlighted spans (markdown-it wraps them in <pre><code>)."""
+    return highlight_code(code, language)
+
+
 def _build_markdown() -> MarkdownIt:
     """Build the shared parser once; it is not modified after this."""
-    md = _BlogMarkdownIt("js-default")
+    md = _BlogMarkdownIt("js-default", {"highlight": _highlight})
     md.core.ruler.push("blog_annotate", _annotate_tokens)
     return md
 
@@ -140,8 +203,27 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "code" and attribute == "class":
         classes = [c for c in value.split() if _LANGUAGE_CLASS_RE.fullmatch(c)]
         return " ".join(classes) or None
+    if tag == "span" and attribute == "class":
+        return " ".join(c for c in value.split() if c in TOKEN_CLASSES) or None
     if tag == "ol" and attribute == "start":
         return value if value.isascii() and value.isdigit() else None
+    if tag == "img":
+        return _filter_image_attribute(attribute, value)
+    return value
+
+
+def _filter_image_attribute(attribute: str, value: str) -> str | None:
+    """Exactly what _annotate_image writes, and images only from our own /images/."""
+    if attribute == "src":
+        return value if own_image_name(value) else None
+    if attribute == "srcset":
+        return value if _SRCSET_RE.fullmatch(value) else None
+    if attribute == "sizes":
+        return value if value == IMAGE_SIZES_ATTRIBUTE else None
+    if attribute in ("width", "height"):
+        return value if _DIMENSION_RE.fullmatch(value) else None
+    if attribute == "loading":
+        return value if value == "lazy" else None
     return value
 
 
@@ -163,9 +245,31 @@ def _sanitize(rendered: str) -> str:
     )
 
 
-def render_markdown(source: str) -> str:
-    """Render untrusted Markdown to HTML that is safe to embed unescaped."""
-    return _sanitize(_MD.render(source))
+def _image_sources(source: str) -> list[str]:
+    """The address of every picture in the Markdown, in order (only those markdown-it accepts)."""
+    sources = []
+    for token in _MD.parse(source, {"list_images": True}):
+        for child in token.children or ():
+            if child.type == "image":
+                sources.append(str(child.attrs.get("src", "")))
+    return sources
+
+
+def own_images(source: str) -> set[str]:
+    """The names of our own images (/images/<name>) that the Markdown shows."""
+    return {name for src in _image_sources(source) if (name := own_image_name(src))}
+
+
+def foreign_images(source: str) -> list[str]:
+    """The addresses of pictures the Markdown shows that are not ours (rendered as links)."""
+    return [src for src in _image_sources(source) if own_image_name(src) is None]
+
+
+def render_markdown(source: str, images: Mapping[str, InlineImage] | None = None) -> str:
+    """Render untrusted Markdown to HTML that is safe to embed unescaped.
+
+    `images` are the uploads the text names (by any of their sizes), for their srcset and size."""
+    return _sanitize(_MD.render(source, {"images": images or {}}))
 
 
 # Headings and code read as noise in the middle of a teaser; a summary is prose.

@@ -7,8 +7,15 @@ from blog.store.users import User
 
 
 def can_edit(user: User | None, post: Post) -> bool:
-    """Authors change their own posts; editors and admins change any post."""
+    """Authors change their own posts; editors and admins change any post, and only they change pages."""
+    if post.kind == "page":
+        return can_write_pages(user)
     return user is not None and (user.id == post.author_id or user.can_edit_any_post)
+
+
+def can_write_pages(user: User | None) -> bool:
+    """Pages (About, Contact) speak for the whole site: editors and admins write them."""
+    return user is not None and user.can_edit_any_post
 
 
 def can_view(user: User | None, post: Post) -> bool:

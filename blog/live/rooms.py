@@ -13,6 +13,16 @@ from blog.live.broker import Broker, encode
 
 log = logging.getLogger(__name__)
 
+# Usernames go only to logged-in readers. Anonymous readers hear how many read and that
+# someone types, never who: the page shows them no names, so their sockets carry none.
+TYPING_PREFIX = '{"kind":"typing"'
+ANONYMOUS_TYPING = encode({"kind": "typing"})
+
+
+def typing_event(username: str) -> dict[str, object]:
+    """The event of a reader typing; `kind` comes first so Reader.deliver recognises it unparsed."""
+    return {"kind": "typing", "username": username}
+
 
 class Reader:
     """One WebSocket connection reading one post.
@@ -30,6 +40,8 @@ class Reader:
     def deliver(self, message: str) -> None:
         if self.overflowed.is_set():
             return
+        if self.username is None and message.startswith(TYPING_PREFIX):
+            message = ANONYMOUS_TYPING
         try:
             self.queue.put_nowait(message)
         except asyncio.QueueFull:
@@ -62,6 +74,10 @@ class Rooms:
         self._announcing: dict[int, asyncio.TimerHandle] = {}
         self._changed_here: set[int] = set()
         self._refresher: asyncio.Task[None] | None = None
+        self._telling: set[asyncio.Task[None]] = set()
+        # Set by close_all: from then on nothing is announced or told, so nothing can reach
+        # the broker after it closes (it closes after the rooms, in the app's cleanup).
+        self._closed = False
         broker.on_control(self._heard)
 
     def presence(self, post_id: int) -> dict[str, object]:
@@ -79,10 +95,20 @@ class Rooms:
         readers = self._readers.get(post_id, set())
         return len(readers), {reader.username for reader in readers if reader.username}
 
+    def _presence_messages(self, post_id: int) -> tuple[str, str]:
+        """Presence encoded for logged-in readers (with names) and for anonymous ones (without)."""
+        presence = self.presence(post_id)
+        return encode(presence), encode({"kind": "presence", "count": presence["count"]})
+
+    @staticmethod
+    def _deliver_presence(reader: Reader, messages: tuple[str, str]) -> None:
+        named, anonymous = messages
+        reader.deliver(named if reader.username else anonymous)
+
     async def join(self, reader: Reader) -> None:
         self._readers[reader.post_id].add(reader)
         self.broker.subscribe(reader.post_id, reader)
-        reader.deliver(encode(self.presence(reader.post_id)))
+        self._deliver_presence(reader, self._presence_messages(reader.post_id))
         self._announce_soon(reader.post_id, changed_here=True)
 
     async def leave(self, reader: Reader) -> None:
@@ -112,6 +138,8 @@ class Rooms:
             self._announce_soon(post_id, changed_here=newcomer)
 
     def _announce_soon(self, post_id: int, *, changed_here: bool) -> None:
+        if self._closed:
+            return
         if changed_here:
             self._changed_here.add(post_id)
         if post_id not in self._announcing:
@@ -120,12 +148,19 @@ class Rooms:
 
     def _announce(self, post_id: int) -> None:
         del self._announcing[post_id]
-        message = encode(self.presence(post_id))
+        messages = self._presence_messages(post_id)
         for reader in list(self._readers.get(post_id, ())):
-            reader.deliver(message)
+            self._deliver_presence(reader, messages)
         if post_id in self._changed_here:
             self._changed_here.discard(post_id)
-            asyncio.ensure_future(self._tell_others(post_id))
+            task = asyncio.create_task(self._tell_others(post_id))
+            self._telling.add(task)
+            task.add_done_callback(self._told)
+
+    def _told(self, task: asyncio.Task[None]) -> None:
+        self._telling.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("telling the other processes about post presence failed", exc_info=task.exception())
 
     async def _tell_others(self, post_id: int) -> None:
         if self.broker.alone:
@@ -146,12 +181,18 @@ class Rooms:
                 await self._tell_others(post_id)
 
     async def close_all(self) -> None:
-        """on_shutdown: every client hears 1001 (going away) and reconnects to the next server."""
+        """on_shutdown: every client hears 1001 (going away) and reconnects to the next server.
+
+        Announcing stops first: readers leaving while their sockets close must not schedule
+        anything that would run after the broker has closed."""
+        self._closed = True
         if self._refresher is not None:
             self._refresher.cancel()
         for handle in self._announcing.values():
             handle.cancel()
         self._announcing.clear()
+        if self._telling:
+            await asyncio.gather(*self._telling, return_exceptions=True)
         sockets = [reader.ws for readers in self._readers.values() for reader in readers]
         await asyncio.gather(
             *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down") for ws in sockets),

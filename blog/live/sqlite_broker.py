@@ -5,6 +5,8 @@ live_events table, then marks a shared change stamp (store/changes.py). Every
 process watches the stamp (8 bytes of shared memory, checked every 10 ms) and reads
 the new events only when it moved, so a reader on another process hears a comment
 within a few milliseconds and an idle blog costs no queries. Events are kept a minute.
+Their ids are never reused (AUTOINCREMENT), so reading "after the last id I saw" stays
+right however long the blog idles and however much is pruned meanwhile.
 
 This is for several processes on one machine. Several machines need a broker on a
 server they all reach (PostgreSQL LISTEN/NOTIFY, Redis pub/sub) behind the same interface."""
@@ -28,13 +30,17 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL = 0.01
 EVENTS_PER_READ = 1000
 PRUNE_INTERVAL = 30.0
+KEEP_SECONDS = 60.0
 
 
 class SqliteBroker(LocalBroker):
-    def __init__(self, events: LiveEvents, stamp_path: Path) -> None:
+    def __init__(self, events: LiveEvents, stamp_path: Path, *, prune_interval: float = PRUNE_INTERVAL,
+                 keep_seconds: float = KEEP_SECONDS) -> None:
         super().__init__()
         self.events = events
         self.stamp_path = stamp_path
+        self.prune_interval = prune_interval
+        self.keep_seconds = keep_seconds
         self.origin = secrets.token_hex(8)
         self._control_handlers: list[ControlHandler] = []
         self._stamp: ChangeStamp | None = None
@@ -82,9 +88,9 @@ class SqliteBroker(LocalBroker):
                 assert self._stamp is not None
                 if self._stamp.changed_elsewhere():
                     await self._receive()
-                if time.monotonic() - last_prune > PRUNE_INTERVAL:
+                if time.monotonic() - last_prune > self.prune_interval:
                     last_prune = time.monotonic()
-                    await self.events.prune()
+                    await self.events.prune(self.keep_seconds)
             except Exception:  # a bad moment must not end live updates for good
                 log.exception("reading live events failed")
 

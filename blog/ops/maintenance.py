@@ -1,5 +1,5 @@
-"""Housekeeping that no request should wait for: expired sessions, old login failures,
-and image files no post refers to any more."""
+"""Housekeeping that no request should wait for: expired sessions, old login and registration
+attempts, and image files no post refers to any more (the only place image files are deleted)."""
 
 from __future__ import annotations
 
@@ -16,22 +16,27 @@ from blog.store import Store
 
 log = logging.getLogger(__name__)
 INTERVAL = 60 * 60
-LOGIN_FAILURE_KEEP = 60 * 60
-# Uploads store their file just before the row that names it: spare files this young.
+# Longer than any rate limit's window (accounts/throttle.py).
+ATTEMPTS_KEEP = 2 * 60 * 60
+# The grace period. Uploads store their file just before the row that names it, and no
+# request deletes files (identical uploads share one: see content/images.ImageFiles), so
+# only this cleanup does, sparing files saved within the last hour.
 ORPHAN_MIN_AGE = 60 * 60
 
 
 async def remove_orphan_images(store: Store, files: ImageFiles, min_age: float = ORPHAN_MIN_AGE) -> list[str]:
-    referenced = await store.posts.all_image_names()
+    referenced = await store.images.referenced_names()
     return await asyncio.get_running_loop().run_in_executor(
         None, lambda: files.remove_orphans(referenced, min_age=min_age))
 
 
 async def tidy(store: Store, files: ImageFiles) -> None:
     sessions = await store.sessions.purge_expired()
-    failures = await store.login_failures.purge_older_than(LOGIN_FAILURE_KEEP)
+    failures = await store.attempts.purge_older_than(ATTEMPTS_KEEP)
+    await store.reset_requests.purge_older_than(ATTEMPTS_KEEP)
+    await store.account_tokens.purge_expired()
     images = await remove_orphan_images(store, files)
-    log.info("maintenance: %d expired sessions, %d old login failures, %d orphan images removed",
+    log.info("maintenance: %d expired sessions, %d old login and registration attempts, %d orphan images removed",
              sessions, failures, len(images))
 
 

@@ -4,19 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from blog.store.account_tokens import AccountTokens
 from blog.store.articles import Articles
+from blog.store.attempts import Attempts
+from blog.store.catalog import Catalog
 from blog.store.comments import Comments
 from blog.store.db import open_database
+from blog.store.feeds import Feeds
+from blog.store.images import Images
 from blog.store.live_events import LiveEvents
 from blog.store.live_messages import LiveMessages
-from blog.store.login_failures import LoginFailures
 from blog.store.posts import Posts
+from blog.store.reset_requests import ResetRequests
 from blog.store.revisions import Revisions
+from blog.store.search import Search
 from blog.store.secrets import Secrets
 from blog.store.seed import Seed
 from blog.store.sessions import Sessions
+from blog.store.settings import Settings
+from blog.store.sitemap import Sitemap
 from blog.store.social import Social
 from blog.store.tokens import Tokens
+from blog.store.transfer import Transfer
 from blog.store.users import Users
 
 
@@ -26,7 +35,7 @@ class Store:
         self.db = open_database(location)
         self.users = Users(self.db)
         self.sessions = Sessions(self.db)
-        self.login_failures = LoginFailures(self.db)
+        self.attempts = Attempts(self.db)
         self.posts = Posts(self.db)
         self.revisions = Revisions(self.db)
         self.comments = Comments(self.db)
@@ -37,6 +46,15 @@ class Store:
         self.live_events = LiveEvents(self.db)
         self.live_messages = LiveMessages(self.db)
         self.secrets = Secrets(self.db)
+        self.settings = Settings(self.db)
+        self.account_tokens = AccountTokens(self.db)
+        self.reset_requests = ResetRequests(self.db)
+        self.images = Images(self.db)
+        self.transfer = Transfer(self.db)
+        self.search = Search(self.db)
+        self.catalog = Catalog(self.db)
+        self.feeds = Feeds(self.db)
+        self.sitemap = Sitemap(self.db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -42,6 +42,7 @@ class Article:
     author: str
     author_bio: str
     author_image: str | None
+    author_avatar: str | None  # an uploaded avatar's file name; the API shows its URL as `image`
     favorites_count: int
     favorited: bool
     following: bool
@@ -57,7 +58,7 @@ def _columns(with_body: bool) -> str:
         "posts.id, posts.slug, posts.title, posts.summary, posts.excerpt,"
         f" {'posts.body' if with_body else 'NULL'} AS body, posts.created_at, posts.updated_at, {TAGS_COLUMN},"
         " authors.id AS author_id, authors.username AS author, authors.bio AS author_bio,"
-        " authors.image AS author_image,"
+        " authors.image AS author_image, authors.avatar AS author_avatar,"
         " (SELECT COUNT(*) FROM favorites WHERE favorites.post_id = posts.id) AS favorites_count,"
         " EXISTS (SELECT 1 FROM favorites WHERE favorites.post_id = posts.id AND favorites.user_id = :viewer)"
         " AS favorited,"

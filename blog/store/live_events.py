@@ -6,8 +6,6 @@ import time
 
 from blog.store.db import Database
 
-KEEP_SECONDS = 60
-
 
 class LiveEvents:
     def __init__(self, db: Database) -> None:
@@ -20,7 +18,11 @@ class LiveEvents:
             (origin, channel, post_id, message, time.time()), notify=False)
 
     async def last_id(self) -> int:
-        last: int = await self.db.fetchvalue("SELECT COALESCE(MAX(id), 0) FROM live_events")
+        """The last id ever handed out, even when pruning has emptied the table (AUTOINCREMENT
+        keeps it in sqlite_sequence): a new reader starts after it."""
+        last: int = await self.db.fetchvalue(
+            "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'live_events'),"
+            " (SELECT MAX(id) FROM live_events), 0)")
         return last
 
     async def after(self, event_id: int, limit: int = 1000) -> list[tuple[int, str, str, int | None, str]]:
@@ -29,6 +31,8 @@ class LiveEvents:
             (event_id, limit))
         return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
-    async def prune(self) -> int:
+    async def prune(self, keep_seconds: float) -> int:
+        """Deletes events older than `keep_seconds`. Ids are never reused (AUTOINCREMENT), so
+        a process reading after its last id misses nothing however much is pruned."""
         return await self.db.write(
-            "DELETE FROM live_events WHERE created_at < ?", (time.time() - KEEP_SECONDS,), notify=False)
+            "DELETE FROM live_events WHERE created_at < ?", (time.time() - keep_seconds,), notify=False)

@@ -26,7 +26,17 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import asyncpg
 
-from blog.store.db import FRAGMENTS, Database, Params, Row, Transaction, UniqueViolation, latest_version, migrations, schema_path
+from blog.store.db import (
+    FRAGMENTS,
+    Database,
+    Params,
+    Row,
+    Transaction,
+    UniqueViolation,
+    latest_version,
+    migrations,
+    schema_path,
+)
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy

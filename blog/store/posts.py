@@ -9,6 +9,7 @@ from slugify import slugify
 
 from blog import clock
 from blog.store.db import Database, Row, Transaction, ordered_list
+from blog.store.images import record_refs
 from blog.store.remembered import Remembered
 
 PAGE_SIZE = 10
@@ -31,6 +32,8 @@ class PostFields:
     excerpt: str
     tags: tuple[str, ...]
     status: str
+    image_alt: str = ""
+    publish_at: str | None = None  # UTC, for a scheduled post
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class ListedPost:
     status: str
     author: str
     tags: tuple[str, ...]
+    author_name: str = ""  # the author's display name, or username
+    publish_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,9 @@ class Post:
     author_id: int
     author: str
     editor: str | None
+    comments_open: bool = True
+    author_name: str = ""  # the author's display name (or username; "deleted user" once deleted)
+    author_avatar: str | None = None  # the author's small avatar, if any
     tags: tuple[str, ...] = field(default=())
 
     @property
@@ -127,7 +135,10 @@ POST_COLUMNS = (
     " posts.status, posts.publish_at, posts.image, posts.thumbnail, posts.image_alt, posts.created_at,"
     " posts.updated_at,"
     " posts.published_at, posts.edited_at, posts.version, posts.deleted_at, posts.author_id,"
-    " authors.username AS author, editors.username AS editor, " + TAGS_COLUMN
+    " authors.username AS author, editors.username AS editor, posts.comments_open,"
+    " CASE WHEN authors.deleted_at IS NOT NULL THEN 'deleted user' WHEN authors.display_name != ''"
+    " THEN authors.display_name ELSE authors.username END AS author_name,"
+    " authors.avatar_small AS author_avatar, " + TAGS_COLUMN
 )
 POST_FROM = (
     "FROM posts JOIN users AS authors ON authors.id = posts.author_id"
@@ -135,13 +146,16 @@ POST_FROM = (
 )
 LISTED_COLUMNS = (
     "posts.id, posts.slug, posts.title, posts.excerpt, posts.thumbnail, posts.published_at,"
-    " posts.updated_at, posts.status, authors.username AS author, " + TAGS_COLUMN
+    " posts.updated_at, posts.status, authors.username AS author, " + TAGS_COLUMN + ","
+    " CASE WHEN authors.display_name != '' THEN authors.display_name ELSE authors.username END AS author_name,"
+    " posts.publish_at"
 )
 
 
 def _post(row: Row) -> Post:
     values = dict(row)
     values["tags"] = _tags(values["tags"])
+    values["comments_open"] = bool(values["comments_open"])
     return Post(**values)
 
 
@@ -170,19 +184,21 @@ class Posts:
         return None if row is None else _post(row)
 
     async def page(self, *, before: str | None = None, after: str | None = None, author_id: int | None = None,
-                   tag: str | None = None, followed_by: int | None = None) -> Page:
+                   tag: str | None = None, followed_by: int | None = None,
+                   period: tuple[str, str] | None = None) -> Page:
         """A page of public posts, newest first (see _read_page), remembered until the next change."""
-        page = await self._pages.get((before, after, author_id, tag, followed_by),
-                                     lambda: self._read_page(before, after, author_id, tag, followed_by))
+        page = await self._pages.get((before, after, author_id, tag, followed_by, period),
+                                     lambda: self._read_page(before, after, author_id, tag, followed_by, period))
         assert page is not None
         return page
 
     async def _read_page(self, before: str | None, after: str | None, author_id: int | None,
-                         tag: str | None, followed_by: int | None) -> Page:
+                         tag: str | None, followed_by: int | None, period: tuple[str, str] | None = None) -> Page:
         """A page of public posts, newest first, walking an index from a cursor.
 
         `before` pages towards older posts, `after` towards newer ones; the cost of a
-        page does not depend on how deep it is."""
+        page does not depend on how deep it is. `period` (from, until) keeps the posts
+        published from the first moment up to, not including, the second (the archive)."""
         params: list[object]
         if tag is not None:
             source = "FROM post_tags JOIN posts ON posts.id = post_tags.post_id" \
@@ -199,6 +215,9 @@ class Posts:
                 source += " JOIN follows ON follows.followed_id = posts.author_id"
                 where.append("follows.follower_id = ?")
                 params.append(followed_by)
+        if period is not None:
+            where.append(f"{keys[0]} >= ? AND {keys[0]} < ?")
+            params.extend(period)
         cursor = after or before
         newest_first = after is None
         if cursor is not None:
@@ -225,10 +244,11 @@ class Posts:
         )
 
     async def drafts_of(self, author_id: int) -> list[ListedPost]:
+        """The author's unpublished posts: scheduled ones first (soonest first), then drafts."""
         rows = await self.db.fetchall(
             f"SELECT {LISTED_COLUMNS} FROM posts JOIN users AS authors ON authors.id = posts.author_id"
-            " WHERE posts.author_id = ? AND posts.status = 'draft' AND posts.deleted_at IS NULL"
-            " ORDER BY posts.updated_at DESC LIMIT 100",
+            " WHERE posts.author_id = ? AND posts.status IN ('draft', 'scheduled') AND posts.deleted_at IS NULL"
+            " ORDER BY posts.status DESC, posts.publish_at, posts.updated_at DESC LIMIT 100",
             (author_id,),
         )
         return [_listed(row) for row in rows]
@@ -244,30 +264,65 @@ class Posts:
         )
         return [_post(row) for row in rows]
 
-    async def image_in_use(self, name: str) -> bool:
-        return bool(await self.db.fetchvalue(
-            "SELECT EXISTS (SELECT 1 FROM posts WHERE image = ? OR thumbnail = ?)", (name, name)))
-
-    async def all_image_names(self) -> set[str]:
+    async def pages(self) -> list[Post]:
+        """Every page that is not in the trash (About, Contact...), by title: the editors' list."""
         rows = await self.db.fetchall(
-            "SELECT image FROM posts WHERE image IS NOT NULL"
-            " UNION SELECT thumbnail FROM posts WHERE thumbnail IS NOT NULL"
-        )
-        return {row[0] for row in rows}
+            f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.kind = 'page' AND posts.deleted_at IS NULL"
+            " ORDER BY posts.title COLLATE NOCASE LIMIT 500")
+        return [_post(row) for row in rows]
+
+    async def bodies_after(self, after_id: int, limit: int) -> list[tuple[int, str]]:
+        """(id, Markdown body) of posts and pages in id order, for rendering them all again."""
+        rows = await self.db.fetchall("SELECT id, body FROM posts WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit))
+        return [(row[0], row[1]) for row in rows]
+
+    async def set_bodies_html(self, rendered: list[tuple[int, str]]) -> None:
+        """Stores bodies rendered again by a newer renderer: no new version, the text is the same."""
+        async with self.db.transaction() as tx:
+            await tx.executemany("UPDATE posts SET body_html = ? WHERE id = ?",
+                                 [(body_html, post_id) for post_id, body_html in rendered])
+
+    # Scheduled posts ------------------------------------------------------------
+
+    async def next_publish_at(self) -> str | None:
+        """When the soonest scheduled post goes out (it may already be due), or None."""
+        value: str | None = await self.db.fetchvalue(
+            "SELECT min(publish_at) FROM posts WHERE status = 'scheduled' AND deleted_at IS NULL")
+        return value
+
+    async def publish_due(self) -> list[int]:
+        """Publishes every scheduled post whose time has come, as a normal publish does
+        (published_at, the tag lists); returns their ids.
+
+        Safe to run from every process at once: the UPDATE only takes posts that are still
+        scheduled, inside the one write transaction, so each post is published once."""
+        now = clock.now_iso()
+        if not await self.db.fetchvalue(
+                "SELECT EXISTS (SELECT 1 FROM posts WHERE status = 'scheduled' AND deleted_at IS NULL"
+                " AND publish_at <= ?)", (now,)):
+            return []  # the usual case, answered by a read: no write, so no cache is emptied
+        async with self.db.transaction() as tx:
+            rows = await tx.fetchall(
+                "UPDATE posts SET status = 'published', published_at = coalesce(published_at, publish_at)"
+                " WHERE status = 'scheduled' AND deleted_at IS NULL AND publish_at <= ? RETURNING id", (now,))
+            for row in rows:
+                await _sync_listing(tx, row[0])
+        return sorted(row[0] for row in rows)
 
     # Writing ----------------------------------------------------------------
 
-    async def create(self, author_id: int, fields: PostFields, image: tuple[str, str] | None) -> Post:
+    async def create(self, author_id: int, fields: PostFields, image: tuple[str, str] | None, *,
+                     kind: str = "post", comments_open: bool = True) -> Post:
         now = clock.now_iso()
         async with self.db.transaction() as tx:
             slug = await _unique_slug(tx, fields.title, None)
             post_id = await tx.insert(
-                "INSERT INTO posts (author_id, slug, title, summary, excerpt, body, body_html, status,"
-                " image, thumbnail, created_at, updated_at, published_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (author_id, slug, fields.title, fields.summary, fields.excerpt, fields.body, fields.body_html,
-                 fields.status, *(image or (None, None)), now, now,
-                 now if fields.status == "published" else None),
+                "INSERT INTO posts (author_id, kind, slug, title, summary, excerpt, body, body_html, status,"
+                " publish_at, image, thumbnail, image_alt, created_at, updated_at, published_at, comments_open)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (author_id, kind, slug, fields.title, fields.summary, fields.excerpt, fields.body, fields.body_html,
+                 fields.status, _publish_at(fields), *(image or (None, None)), fields.image_alt, now, now,
+                 now if fields.status == "published" else None, comments_open),
             )
             await _write_tags(tx, post_id, fields.tags)
             await _record_revision(tx, post_id, 1, fields, author_id, now)
@@ -276,16 +331,18 @@ class Posts:
         return post
 
     async def update(self, post_id: int, expected_version: int, editor_id: int, fields: PostFields,
-                     image: tuple[str, str] | None | bool = True) -> tuple[Post, list[str]]:
+                     image: tuple[str, str] | None | bool = True,
+                     comments_open: bool | None = None) -> tuple[Post, list[str]]:
         """Saves an edit unless the post moved on since `expected_version` (VersionConflict).
 
         `image` is True to keep the current image, None to remove it, or new
-        (display, thumbnail) names. Returns the post and the image names it let go of."""
+        (display, thumbnail) names; `comments_open` None keeps the post's setting.
+        Returns the post and the image names it let go of."""
         now = clock.now_iso()
         async with self.db.transaction() as tx:
             row = await tx.fetchone(
-                "SELECT version, image, thumbnail, published_at FROM posts WHERE id = ? AND deleted_at IS NULL",
-                (post_id,))
+                "SELECT version, image, thumbnail, published_at, comments_open FROM posts"
+                " WHERE id = ? AND deleted_at IS NULL", (post_id,))
             if row is None:
                 raise LookupError(post_id)
             if row["version"] != expected_version:
@@ -301,10 +358,11 @@ class Posts:
             version = expected_version + 1
             await tx.execute(
                 "UPDATE posts SET slug = ?, title = ?, summary = ?, excerpt = ?, body = ?, body_html = ?,"
-                " status = ?, image = ?, thumbnail = ?, updated_at = ?, published_at = ?, editor_id = ?,"
-                " edited_at = ?, version = ? WHERE id = ?",
+                " status = ?, publish_at = ?, image = ?, thumbnail = ?, image_alt = ?, updated_at = ?,"
+                " published_at = ?, editor_id = ?, edited_at = ?, version = ?, comments_open = ? WHERE id = ?",
                 (slug, fields.title, fields.summary, fields.excerpt, fields.body, fields.body_html,
-                 fields.status, *names, now, published_at, editor_id, now, version, post_id),
+                 fields.status, _publish_at(fields), *names, fields.image_alt, now, published_at, editor_id,
+                 now, version, row["comments_open"] if comments_open is None else comments_open, post_id),
             )
             await _write_tags(tx, post_id, fields.tags)
             await _record_revision(tx, post_id, version, fields, editor_id, now)
@@ -343,8 +401,13 @@ class Posts:
         return [name for name in row if name]
 
 
-async def _unique_slug(tx: Transaction, title: str, post_id: int | None) -> str:
-    base = slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "post"
+def _publish_at(fields: PostFields) -> str | None:
+    """A scheduled post keeps its time; any other status has none."""
+    return fields.publish_at if fields.status == "scheduled" else None
+
+
+async def _unique_slug(tx: Transaction, title: str, post_id: int | None, base: str | None = None) -> str:
+    base = base or slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "post"
     for candidate in [base, *(f"{base}-{n}" for n in range(2, 6))]:
         taken = await tx.fetchvalue("SELECT id FROM posts WHERE slug = ?", (candidate,))
         if taken is None or taken == post_id:
@@ -377,3 +440,4 @@ async def _record_revision(tx: Transaction, post_id: int, version: int, fields: 
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (post_id, version, fields.title, fields.summary, fields.body, ", ".join(fields.tags), editor_id, now),
     )
+    await record_refs(tx, post_id, fields.body)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from blog import clock
 from blog.store.db import Database
 from blog.store.remembered import Remembered
-from blog.store.users import USER_COLUMNS, User
+from blog.store.users import ACTIVE, USER_COLUMNS, User
 
 # Refreshing last_seen_at on every request would turn every read into a write.
 LAST_SEEN_RESOLUTION = 5 * 60
@@ -58,6 +58,7 @@ class Sessions:
                 " user_agent, address) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (token_hash(token), user_id, now, now, clock.later(max_age), user_agent[:300], address),
             )
+            await tx.execute("UPDATE users SET last_login_at = ? WHERE id = ?", (now, user_id))
         return session_id, token
 
     async def resolve(self, token: str) -> tuple[int, User] | None:
@@ -76,7 +77,7 @@ class Sessions:
     async def _read(self, hashed: str) -> _LiveSession | None:
         row = await self.db.fetchone(
             f"SELECT sessions.id AS session_id, sessions.expires_at, sessions.last_seen_at, {USER_COLUMNS}"
-            " FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.token_hash = ?",
+            " FROM sessions JOIN users ON users.id = sessions.user_id WHERE sessions.token_hash = ? AND " + ACTIVE,
             (hashed,),
         )
         if row is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from blog import clock
 from blog.store.db import Database
-from blog.store.users import USER_COLUMNS, User
+from blog.store.users import ACTIVE, USER_COLUMNS, User
 
 TOKEN_BYTES = 32
 # Refreshing last_used_at on every API call would turn every read into a write.
@@ -36,9 +36,12 @@ class Tokens:
 
     async def issue(self, user_id: int, lifetime: int, label: str = "") -> str:
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        await self.db.write(
-            "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at, label) VALUES (?, ?, ?, ?, ?)",
-            (token_hash(token), user_id, clock.now_iso(), clock.later(lifetime), label[:100]), notify=False)
+        now = clock.now_iso()
+        async with self.db.transaction(notify=False) as tx:
+            await tx.execute(
+                "INSERT INTO api_tokens (token_hash, user_id, created_at, expires_at, label) VALUES (?, ?, ?, ?, ?)",
+                (token_hash(token), user_id, now, clock.later(lifetime), label[:100]))
+            await tx.execute("UPDATE users SET last_login_at = ? WHERE id = ?", (now, user_id))
         return token
 
     async def resolve(self, token: str) -> User | None:
@@ -46,7 +49,7 @@ class Tokens:
         row = await self.db.fetchone(
             f"SELECT api_tokens.id AS token_id, api_tokens.last_used_at, {USER_COLUMNS}"
             " FROM api_tokens JOIN users ON users.id = api_tokens.user_id"
-            " WHERE api_tokens.token_hash = ? AND api_tokens.expires_at > ?",
+            " WHERE api_tokens.token_hash = ? AND api_tokens.expires_at > ? AND " + ACTIVE,
             (token_hash(token), clock.now_iso()))
         if row is None:
             return None

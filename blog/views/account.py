@@ -11,6 +11,7 @@ from blog.accounts.current import current_user, require_login
 from blog.accounts.passwords import password_problem
 from blog.keys import PASSWORDS, SESSION_ID, STORE
 from blog.web.forms import FieldErrors, text_fields
+from blog.web.ids import path_id
 
 
 async def _page(request: web.Request, errors: FieldErrors | None = None, notice: str = "", status: int = 200) -> web.Response:
@@ -32,6 +33,7 @@ NOTICES = {
     "password": "Your password is changed. Every other session has been logged out and every API token revoked.",
     "sessions": "Every other session has been logged out.",
     "token": "The API token is revoked.",
+    "reset": "Your new password is saved. Every other session has been logged out and every API token revoked.",
 }
 
 
@@ -52,6 +54,9 @@ async def change_password(request: web.Request) -> web.Response:
     problem = password_problem(fields["new_password"], user.username)
     if problem:
         errors["new_password"] = problem
+    elif not errors and fields["new_password"] == fields["current_password"]:
+        # Saving it again would change nothing but end every other session and token.
+        errors["new_password"] = "This is your current password. To change it, choose a different one."
     if errors:
         return await _page(request, errors, status=400)
     await store.users.set_password_hash(user.id, await passwords.hash(fields["new_password"]))
@@ -72,8 +77,9 @@ async def end_other_sessions(request: web.Request) -> web.Response:
 async def revoke_token(request: web.Request) -> web.Response:
     user = current_user(request)
     assert user is not None
-    if not await request.config_dict[STORE].tokens.revoke_by_id(user.id, int(request.match_info["token_id"])):
-        raise web.HTTPNotFound(text="You have no such token (it may be revoked or expired already).")
+    missing = "You have no such token (it may be revoked or expired already)."
+    if not await request.config_dict[STORE].tokens.revoke_by_id(user.id, path_id(request, "token_id", missing)):
+        raise web.HTTPNotFound(text=missing)
     raise web.HTTPSeeOther(location=_account_url(request, "token"))
 
 

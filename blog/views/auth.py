@@ -9,13 +9,22 @@ from aiohttp import web
 from email_validator import EmailNotValidError, validate_email
 
 from blog.accounts.current import current_user
-from blog.accounts.login import WrongCredentials, authenticate, log_in, log_out, safe_next
+from blog.accounts.login import (
+    LOGIN_MAX_LENGTH,
+    AccountSuspended,
+    WrongCredentials,
+    authenticate,
+    log_in,
+    log_out,
+    safe_next,
+)
 from blog.accounts.passwords import password_problem
-from blog.accounts.throttle import TooManyAttempts
+from blog.accounts.throttle import TooManyAttempts, cancel_attempt, registration_limits, reserve_attempt
 from blog.accounts.usernames import USERNAME_PATTERN, USERNAME_RULE
-from blog.keys import CONFIG, PASSWORDS, STORE
+from blog.keys import PASSWORDS, STORE
 from blog.store.users import EmailTaken, User, UsernameTaken
 from blog.web.forms import FieldErrors, text_fields
+from blog.web.site import current_site
 
 
 def _render(template: str, request: web.Request, context: dict[str, Any], status: int = 200) -> web.Response:
@@ -52,26 +61,31 @@ def _already_logged_in(request: web.Request) -> None:
 
 async def register_form(request: web.Request) -> web.Response:
     _already_logged_in(request)
-    if not request.config_dict[CONFIG].registration_open:
+    if not (await current_site(request)).registration_open:
         return _render("auth/registration_closed.html", request, {}, status=403)
     return _render("auth/register.html", request, _register_context(request, {}, {}))
 
 
-def _register_context(request: web.Request, values: dict[str, str], errors: FieldErrors) -> dict[str, Any]:
+def _register_context(request: web.Request, values: dict[str, str], errors: FieldErrors,
+                      error: str = "") -> dict[str, Any]:
     return {
         "values": {"username": values.get("username", ""), "email": values.get("email", "")},
         "errors": errors,
+        "error": error,
         "next": safe_next(request.query.get("next") or values.get("next"), ""),
     }
 
 
 async def register(request: web.Request) -> web.Response:
-    if not request.config_dict[CONFIG].registration_open:
+    if not (await current_site(request)).registration_open:
         return _render("auth/registration_closed.html", request, {}, status=403)
     fields = await text_fields(request, "username", "email", "password", "next", strip=("username", "email"))
     clean, errors = validate_registration(fields)
     if not errors:
-        user = await _create_account(request, clean, errors)
+        try:
+            user = await _create_account(request, clean, errors)
+        except TooManyAttempts as refusal:
+            return _too_many_registrations(request, fields, refusal)
         if user is not None:
             await log_in(request, user)
             raise web.HTTPSeeOther(location=safe_next(fields["next"]))
@@ -80,6 +94,8 @@ async def register(request: web.Request) -> web.Response:
 
 
 async def _create_account(request: web.Request, clean: dict[str, str], errors: FieldErrors) -> User | None:
+    """The new account, counted against this client's registrations (TooManyAttempts past the limit)."""
+    attempt = await reserve_attempt(request, registration_limits(request))
     password_hash = await request.config_dict[PASSWORDS].hash(clean["password"])
     try:
         return await request.config_dict[STORE].users.create(clean["username"], clean["email"], password_hash)
@@ -87,7 +103,16 @@ async def _create_account(request: web.Request, clean: dict[str, str], errors: F
         errors["username"] = "This username is taken; choose another."
     except EmailTaken:
         errors["email"] = "An account with this email already exists. Log in instead?"
+    await cancel_attempt(request, attempt)  # no account was made
     return None
+
+
+def _too_many_registrations(request: web.Request, fields: dict[str, str], refusal: TooManyAttempts) -> web.Response:
+    error = (f"Too many accounts were created from your address lately. Try again in "
+             f"{-(-refusal.seconds // 60)} minute(s), after {refusal.retry_at.strftime('%H:%M UTC')}.")
+    response = _render("auth/register.html", request, _register_context(request, fields, {}, error), status=429)
+    response.headers["Retry-After"] = str(refusal.seconds)
+    return response
 
 
 # Login -------------------------------------------------------------------------
@@ -102,7 +127,7 @@ async def login_form(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     fields = await text_fields(request, "username", "password", "next", strip=("username",))
     login_name, target = fields["username"], safe_next(fields["next"])
-    context = {"login": login_name, "next": safe_next(fields["next"], ""), "error": None}
+    context = {"login": login_name[:LOGIN_MAX_LENGTH], "next": safe_next(fields["next"], ""), "error": None}
     try:
         user = await authenticate(request, login_name, fields["password"])
     except TooManyAttempts as exc:
@@ -110,6 +135,9 @@ async def login(request: web.Request) -> web.Response:
     except WrongCredentials:
         context["error"] = "The username or password is not right."
         return _render("auth/login.html", request, context, status=400)
+    except AccountSuspended:
+        context["error"] = "This account is suspended. Ask an admin of this blog to restore it."
+        return _render("auth/login.html", request, context, status=403)
     await log_in(request, user)
     raise web.HTTPSeeOther(location=target)
 

@@ -5,10 +5,18 @@ from __future__ import annotations
 from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
-from blog.content.comments import add_comment, can_delete_comment, comment_problem, delete_comment
+from blog.content.comments import (
+    CLOSED,
+    CommentsClosed,
+    add_comment,
+    can_delete_comment,
+    comment_problem,
+    delete_comment,
+)
 from blog.keys import STORE
 from blog.views.posts import load_post, post_url, render_post_page
 from blog.web.forms import text_fields
+from blog.web.ids import path_id
 
 
 @require_login
@@ -18,18 +26,24 @@ async def create(request: web.Request) -> web.Response:
     post = await load_post(request)
     if not post.is_public:
         raise web.HTTPNotFound(text="Comments open once the post is published.")
+    if not post.comments_open:
+        raise web.HTTPForbidden(text=CLOSED)
     body = (await text_fields(request, "body"))["body"]
     problem = comment_problem(body)
     if problem:
         return await render_post_page(request, post, comment_body=body, comment_error=problem, status=400)
-    comment = await add_comment(request.app, post, user, body)
+    try:
+        comment = await add_comment(request.app, post, user, body)
+    except CommentsClosed:
+        raise web.HTTPForbidden(text=CLOSED) from None
     raise web.HTTPSeeOther(location=post_url(request, post, f"#comment-{comment.id}"))
 
 
 @require_login
 async def delete(request: web.Request) -> web.Response:
     post = await load_post(request)
-    comment = await request.config_dict[STORE].comments.by_id(int(request.match_info["comment_id"]))
+    missing = "This comment does not exist (any more)."
+    comment = await request.config_dict[STORE].comments.by_id(path_id(request, "comment_id", missing))
     if comment is None or comment.post_id != post.id:
         raise web.HTTPNotFound(text="This comment does not exist (any more).")
     if not can_delete_comment(current_user(request), comment, post):

@@ -1,4 +1,7 @@
-"""Writing: new posts, edits without lost updates, and moving posts to the trash."""
+"""Writing: new posts and pages, edits without lost updates, and moving them to the trash.
+
+Pages (About, Contact) are posts of the kind "page": the same form, history and trash;
+only editors and admins write them, and they take no comments."""
 
 from __future__ import annotations
 
@@ -10,32 +13,89 @@ from aiohttp import web
 from blog.accounts.current import current_user, require_login
 from blog.content.images import ImageRejected
 from blog.content.markdown import render_markdown
-from blog.content.permissions import can_edit
-from blog.content.post_form import BODY_MAX, validate_post
-from blog.content.uploads import release_images, save_upload
-from blog.keys import STORE
+from blog.content.permissions import can_edit, can_write_pages
+from blog.content.post_form import BODY_MAX, schedule_values, validate_post_request
+from blog.content.uploads import alt_problem, save_inline_upload, save_upload, too_large, uploaded_bytes
+from blog.keys import CONFIG, STORE
 from blog.store.posts import Post, VersionConflict
 from blog.views.posts import load_post, post_url
 from blog.web.forms import FieldErrors, text_fields
+from blog.web.site import current_site
 
-FIELDS = ("title", "body", "summary", "tags", "status")
-EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "published"}
+FIELDS = ("title", "body", "summary", "tags", "status", "comments", "comments_shown", "image_alt", "publish_at",
+          "timezone", "inline_image_alt")
+EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "published", "comments": "",
+              "image_alt": "", "publish_at": "", "timezone": "UTC", "inline_image_alt": ""}
 
 
 def _form_page(request: web.Request, context: dict[str, Any], status: int = 200,
                template: str = "posts/form.html") -> web.Response:
-    defaults: dict[str, Any] = {"post": None, "errors": {}, "version": None}
+    post = context.get("post")
+    defaults: dict[str, Any] = {"post": None, "errors": {}, "version": None, "kind": post.kind if post else "post"}
     return aiohttp_jinja2.render_template(template, request, {**defaults, **context}, status=status)
 
 
 def _values_of(post: Post) -> dict[str, str]:
     return {"title": post.title, "body": post.body, "summary": post.summary, "tags": post.tag_text,
-            "status": post.status}
+            "status": post.status, "comments": "on" if post.comments_open else "", "inline_image_alt": "",
+            **schedule_values(post)}
+
+
+async def _empty_form(request: web.Request) -> dict[str, str]:
+    """A new post takes comments when the site's setting says so (its form can change that)."""
+    return {**EMPTY_FORM, "comments": "on" if (await current_site(request)).comments_default else ""}
 
 
 async def _read_form(request: web.Request) -> tuple[dict[str, str], Any]:
-    values = await text_fields(request, *FIELDS, "version", "remove_image", strip=("title", "summary", "tags"))
+    values = await text_fields(request, *FIELDS, "version", "remove_image",
+                               strip=("title", "summary", "tags", "image_alt", "publish_at", "timezone"))
     return values, (await request.post()).get("image")
+
+
+async def _comments_open(request: web.Request, values: dict[str, str], post: Post | None) -> bool | None:
+    """The form's choice; a form without the checkbox (a script's) keeps the post's setting,
+    or for a new post takes the site's. Pages take no comments."""
+    if (post.kind if post else values.get("kind", "post")) == "page":
+        return False if post is None else None
+    if values["comments_shown"]:
+        return values["comments"] == "on"
+    return (await current_site(request)).comments_default if post is None else None
+
+
+def _page_writer(request: web.Request) -> None:
+    if not can_write_pages(current_user(request)):
+        raise web.HTTPForbidden(text="Only editors and admins write pages.")
+
+
+async def _add_inline_image(request: web.Request, values: dict[str, str], errors: FieldErrors) -> None:
+    """The form's own "add image" field, for writers without JavaScript: the picture is stored
+    like any upload and its Markdown goes at the end of the body (kept even if the form has errors)."""
+    data = uploaded_bytes((await request.post()).get("inline_image"))
+    if data is None:
+        return
+    problem = alt_problem(values["inline_image_alt"])
+    limit = request.config_dict[CONFIG].max_image_bytes
+    if problem is None and len(data) > limit:
+        problem = too_large(limit)
+    if problem is None:
+        try:
+            saved = await save_inline_upload(request, data, values["inline_image_alt"])
+        except ImageRejected as exc:
+            problem = f"{exc} Choose another file."
+        else:
+            values["body"] = (values["body"].rstrip() + "\n\n" if values["body"].strip() else "") + saved.markdown + "\n"
+            values["inline_image_alt"] = ""
+            return
+    errors["inline_image"] = problem
+
+
+async def _validate(request: web.Request, values: dict[str, str]) -> tuple[Any, FieldErrors]:
+    """The form's values checked, after its "add image" file (if any) has joined the body."""
+    upload_errors: FieldErrors = {}
+    await _add_inline_image(request, values, upload_errors)
+    fields, errors = await validate_post_request(request, values)
+    errors.update(upload_errors)
+    return (None if errors else fields), errors
 
 
 async def _image_from(request: web.Request, upload: Any, errors: FieldErrors) -> tuple[str, str] | None:
@@ -49,21 +109,37 @@ async def _image_from(request: web.Request, upload: Any, errors: FieldErrors) ->
 
 @require_login
 async def new_form(request: web.Request) -> web.Response:
-    return _form_page(request, {"values": EMPTY_FORM})
+    return _form_page(request, {"values": await _empty_form(request)})
+
+
+@require_login
+async def new_page_form(request: web.Request) -> web.Response:
+    _page_writer(request)
+    return _form_page(request, {"values": {**EMPTY_FORM}, "kind": "page"})
 
 
 @require_login
 async def create(request: web.Request) -> web.Response:
+    return await _create(request, "post")
+
+
+@require_login
+async def create_page(request: web.Request) -> web.Response:
+    _page_writer(request)
+    return await _create(request, "page")
+
+
+async def _create(request: web.Request, kind: str) -> web.Response:
     user = current_user(request)
     assert user is not None
     values, upload = await _read_form(request)
-    fields, errors = validate_post(values)
+    fields, errors = await _validate(request, values)
     image = None if errors else await _image_from(request, upload, errors)
     if fields is None or errors:
-        if image:
-            await release_images(request, list(image))
-        return _form_page(request, {"values": values, "errors": errors}, status=400)
-    post = await request.config_dict[STORE].posts.create(user.id, fields, image)
+        return _form_page(request, {"values": values, "errors": errors, "kind": kind}, status=400)
+    comments_open = await _comments_open(request, {**values, "kind": kind}, None)
+    post = await request.config_dict[STORE].posts.create(user.id, fields, image, kind=kind,
+                                                         comments_open=bool(comments_open))
     raise web.HTTPSeeOther(location=post_url(request, post))
 
 
@@ -86,27 +162,23 @@ async def update(request: web.Request) -> web.Response:
     assert user is not None
     post = await _editable_post(request)
     values, upload = await _read_form(request)
-    fields, errors = validate_post(values)
+    fields, errors = await _validate(request, values)
     version = _version(values["version"], errors)
     image = None if errors else await _image_from(request, upload, errors)
     if fields is None or errors or version is None:
-        if image:
-            await release_images(request, list(image))
         context = {"values": values, "errors": errors, "post": post, "version": values["version"]}
         return _form_page(request, context, status=400)
     image_change: tuple[str, str] | None | bool = image or (None if values["remove_image"] else True)
+    # An image saved for a form that is refused, or one this save lets go of, stays on disk
+    # until the cleanup finds no post using it (content/uploads.py says why).
     try:
-        saved, released = await request.config_dict[STORE].posts.update(
-            post.id, version, user.id, fields, image_change)
+        saved, _ = await request.config_dict[STORE].posts.update(
+            post.id, version, user.id, fields, image_change,
+            comments_open=await _comments_open(request, values, post))
     except VersionConflict as conflict:
-        if image:
-            await release_images(request, list(image))
         return _conflict_page(request, conflict.current, values, chose_image=image is not None)
     except LookupError:
-        if image:
-            await release_images(request, list(image))
         raise web.HTTPNotFound(text="This post was moved to the trash while you were editing it.") from None
-    await release_images(request, released)
     raise web.HTTPSeeOther(location=post_url(request, saved))
 
 
@@ -144,6 +216,8 @@ async def preview(request: web.Request) -> web.Response:
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/posts/new", new_form, name="new_post")
     app.router.add_post("/posts/new", create)
+    app.router.add_get("/pages/new", new_page_form, name="new_page")
+    app.router.add_post("/pages/new", create_page)
     app.router.add_get(r"/posts/{id:\d+}/{slug}/edit", edit_form, name="edit_post")
     app.router.add_post(r"/posts/{id:\d+}/{slug}/edit", update)
     app.router.add_post(r"/posts/{id:\d+}/{slug}/delete", move_to_trash, name="delete_post")

@@ -10,11 +10,12 @@ from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
 from blog.content.permissions import can_edit
-from blog.content.post_form import validate_post
+from blog.content.post_form import schedule_values, validate_post_request
 from blog.keys import STORE
 from blog.store.posts import Post, VersionConflict
 from blog.store.revisions import Revision
 from blog.views.posts import load_post, post_url
+from blog.web.ids import path_id
 
 
 async def _post_for_history(request: web.Request, suffix: str) -> Post:
@@ -25,7 +26,8 @@ async def _post_for_history(request: web.Request, suffix: str) -> Post:
 
 
 async def _revision(request: web.Request, post: Post) -> Revision:
-    revision = await request.config_dict[STORE].revisions.by_id(post.id, int(request.match_info["rev"]))
+    missing = "This post has no such revision."
+    revision = await request.config_dict[STORE].revisions.by_id(post.id, path_id(request, "rev", missing))
     if revision is None:
         raise web.HTTPNotFound(text="This post has no such revision.")
     return revision
@@ -70,8 +72,9 @@ async def restore(request: web.Request) -> web.Response:
     rev = await _revision(request, post)
     user = current_user(request)
     assert user is not None
-    values = {"title": rev.title, "body": rev.body, "summary": rev.summary, "tags": rev.tags, "status": post.status}
-    fields, errors = validate_post(values)
+    values = {"title": rev.title, "body": rev.body, "summary": rev.summary, "tags": rev.tags, "status": post.status,
+              **schedule_values(post)}
+    fields, errors = await validate_post_request(request, values)
     if fields is None:
         raise web.HTTPBadRequest(text="This revision cannot be restored: " + " ".join(errors.values()))
     try:

@@ -15,9 +15,10 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from blog.accounts.current import current_user
 from blog.keys import ROOMS, STORE
 from blog.live.broker import encode
-from blog.live.rooms import Reader
+from blog.live.rooms import Reader, typing_event
 from blog.views.posts import load_post
 from blog.web.csrf import is_foreign_origin
+from blog.web.ids import storable_id
 
 MAX_MESSAGE_BYTES = 4096
 HEARTBEAT_SECONDS = 20.0
@@ -59,7 +60,7 @@ async def live(request: web.Request) -> web.StreamResponse:
     tasks = [asyncio.create_task(reader.send_queued()), asyncio.create_task(_drop_when_overflowed(reader))]
     await rooms.join(reader)
     try:
-        await _receive(request, reader)
+        await _receive(request, reader, post.comments_open)
     finally:
         for task in tasks:
             task.cancel()
@@ -72,7 +73,7 @@ async def _drop_when_overflowed(reader: Reader) -> None:
     await reader.ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"too far behind; reconnect")
 
 
-async def _receive(request: web.Request, reader: Reader) -> None:
+async def _receive(request: web.Request, reader: Reader, comments_open: bool) -> None:
     limit, last_typing = RateLimit(RATE_BURST, RATE_PER_SECOND), 0.0
     async for message in reader.ws:
         if message.type != WSMsgType.TEXT:
@@ -85,6 +86,8 @@ async def _receive(request: web.Request, reader: Reader) -> None:
         kind = event.get("kind") if event else None
         if kind == "ping":
             reader.deliver(encode({"kind": "pong"}))
+        elif kind == "typing" and not comments_open:  # nobody writes a comment here
+            _error(reader, "Comments are closed on this post.")
         elif kind == "typing":
             last_typing = await _typing(request, reader, last_typing)
         elif kind == "catch_up":
@@ -96,7 +99,7 @@ async def _receive(request: web.Request, reader: Reader) -> None:
 def _parse(data: str) -> dict[str, Any] | None:
     try:
         event = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         return None
     return event if isinstance(event, dict) else None
 
@@ -112,17 +115,18 @@ async def _typing(request: web.Request, reader: Reader, last: float) -> float:
     now = time.monotonic()
     if now - last < TYPING_INTERVAL:
         return last
-    await request.config_dict[ROOMS].broker.publish(reader.post_id, {"kind": "typing", "username": reader.username})
+    await request.config_dict[ROOMS].broker.publish(reader.post_id, typing_event(reader.username))
     return now
 
 
 async def _catch_up(request: web.Request, reader: Reader, after: object) -> None:
     """Sends what came after the client's last comment, then every id still there (to drop deleted ones)."""
-    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+    after_id = 0 if type(after) is int and after == 0 else storable_id(after)  # ids too large for SQLite too
+    if after_id is None:
         _error(reader, "catch_up needs `after`: the id of the last comment you have, or 0.")
         return
     comments = request.config_dict[STORE].comments
-    for comment in await comments.of_post(reader.post_id, after):
+    for comment in await comments.of_post(reader.post_id, after_id):
         reader.deliver(encode(comment.as_event()))
     reader.deliver(encode({"kind": "caught_up", "ids": await comments.ids_of_post(reader.post_id)}))
 

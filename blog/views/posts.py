@@ -12,14 +12,22 @@ from blog.accounts.current import current_user
 from blog.content.comments import can_delete_comment, can_moderate
 from blog.content.permissions import can_edit, can_view
 from blog.content.post_form import normalise_tag
-from blog.keys import CONFIG, SHARED_PAGES, STORE
+from blog.keys import SHARED_PAGES, STORE
 from blog.store.posts import Page, Post
+from blog.views.feeds import author_feed_link, tag_feed_link
+from blog.views.link_previews import list_preview, post_preview
 from blog.web.csrf import CSRF_SESSION_KEY
+from blog.web.ids import path_id
 from blog.web.shared_pages import render_shared
+from blog.web.site import current_site
 
 
 def post_url(request: web.Request, post: Post, suffix: str = "") -> str:
-    """The canonical address of a post (or of one of its sub-pages)."""
+    """The canonical address of a post (or of one of its sub-pages: edit, history...).
+
+    A page is read at /pages/<slug>; its editor, history and trash are the posts' own."""
+    if post.kind == "page" and not suffix.startswith("/"):
+        return str(request.app.router["page"].url_for(slug=post.slug)) + suffix
     base = str(request.app.router["post"].url_for(id=str(post.id), slug=post.slug))
     return base + suffix
 
@@ -28,11 +36,7 @@ async def load_post(request: web.Request, *, canonical_suffix: str | None = None
     """The post in the URL if this visitor may see it, else 404 (drafts are not admitted to exist).
 
     With `canonical_suffix`, a GET at an outdated slug is sent to the current URL (301)."""
-    try:
-        post_id = int(request.match_info["id"])
-    except (KeyError, ValueError):
-        raise web.HTTPNotFound() from None
-    post = await request.config_dict[STORE].posts.by_id(post_id)
+    post = await request.config_dict[STORE].posts.by_id(path_id(request, missing="There is no post at this address."))
     user = current_user(request)
     if post is not None and post.deleted_at is not None and can_edit(user, post):
         raise web.HTTPNotFound(text="This post is in the trash. Restore it from the trash to see it again.")
@@ -61,14 +65,18 @@ async def nav_identity(request: web.Request) -> tuple[object, ...] | None:
     """Everything the nav shows that differs between readers (see shared_pages)."""
     user = current_user(request)
     if user is None:
-        return ("anonymous", request.config_dict[CONFIG].registration_open)
+        return ("anonymous", (await current_site(request)).registration_open)
     token = (await get_session(request)).get(CSRF_SESSION_KEY)
-    return (user.id, user.username, token) if token else None
+    return (user.id, user.username, user.role, token) if token else None
 
 
 async def index(request: web.Request) -> web.Response:
-    return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html",
-                               lambda: list_page(request, None, "There are no posts here yet."),
+    async def context() -> dict[str, Any]:
+        site = await current_site(request)
+        return {**await list_page(request, None, "There are no posts here yet."),
+                "preview": list_preview(request, site, site.title, site.description)}
+
+    return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html", context,
                                await nav_identity(request))
 
 
@@ -76,8 +84,14 @@ async def by_tag(request: web.Request) -> web.Response:
     tag = request.match_info["tag"]
     if normalise_tag(tag) != tag and normalise_tag(tag):
         raise web.HTTPMovedPermanently(location=str(request.app.router["tag"].url_for(tag=normalise_tag(tag))))
-    return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html",
-                               lambda: list_page(request, f"Posts tagged “{tag}”", "No posts have this tag yet.", tag=tag),
+
+    async def context() -> dict[str, Any]:
+        site, heading = await current_site(request), f"Posts tagged “{tag}”"
+        return {**await list_page(request, heading, "No posts have this tag yet.", tag=tag), "tag_feed": tag,
+                "preview": list_preview(request, site, heading, f"{heading} on {site.title}.",
+                                        [tag_feed_link(request, site, tag)])}
+
+    return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html", context,
                                await nav_identity(request))
 
 
@@ -85,22 +99,27 @@ async def by_tag(request: web.Request) -> web.Response:
 async def by_author(request: web.Request) -> dict[str, Any]:
     store = request.config_dict[STORE]
     author = await store.users.by_username(request.match_info["username"])
-    if author is None:
+    if author is None or author.deleted_at is not None:
         raise web.HTTPNotFound(text="There is nobody with that name here.")
-    viewer = current_user(request)
-    context = await list_page(request, f"Posts by {author.username}",
-                              f"{author.username} has not published anything yet.", author_id=author.id)
+    viewer, site, heading = current_user(request), await current_site(request), f"Posts by {author.name}"
+    context = await list_page(request, heading, f"{author.name} has not published anything yet.",
+                              author_id=author.id)
     return {
         **context,
         "drafts": await store.posts.drafts_of(author.id) if viewer and viewer.id == author.id else [],
         "author": author,
         "following": await store.social.is_following(viewer.id if viewer else None, author.id),
         "followers": await store.social.follower_count(author.id),
+        "following_count": await store.catalog.following_count(author.id),
+        "preview": list_preview(request, site, heading, author.bio or f"{heading} on {site.title}.",
+                                [author_feed_link(request, site, author.username)]),
     }
 
 
 async def show(request: web.Request) -> web.Response:
     post = await load_post(request, canonical_suffix="")
+    if post.kind == "page":
+        raise web.HTTPMovedPermanently(location=post_url(request, post))
     return await render_post_page(request, post)
 
 
@@ -121,6 +140,7 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
         "can_moderate": can_moderate(user, post),
         "comment_body": comment_body,
         "comment_error": comment_error,
+        "preview": post_preview(request, await current_site(request), post),
     }
     return aiohttp_jinja2.render_template("posts/post.html", request, context, status=status)
 

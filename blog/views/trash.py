@@ -9,9 +9,9 @@ from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
 from blog.content.permissions import can_edit, can_purge
-from blog.content.uploads import release_images
 from blog.keys import STORE
 from blog.store.posts import Post
+from blog.web.ids import path_id
 
 
 @require_login
@@ -24,7 +24,7 @@ async def trash(request: web.Request) -> dict[str, Any]:
 
 
 async def _trashed_post(request: web.Request) -> Post:
-    post = await request.config_dict[STORE].posts.by_id(int(request.match_info["id"]))
+    post = await request.config_dict[STORE].posts.by_id(path_id(request, missing="There is no such post in your trash."))
     if post is None or post.deleted_at is None or not can_edit(current_user(request), post):
         raise web.HTTPNotFound(text="There is no such post in your trash.")
     return post
@@ -43,8 +43,7 @@ async def purge(request: web.Request) -> web.Response:
     if not can_purge(current_user(request)):
         raise web.HTTPForbidden(text="Only admins can delete posts for good.")
     post = await _trashed_post(request)
-    released = await request.config_dict[STORE].posts.purge(post.id)
-    await release_images(request, released)
+    await request.config_dict[STORE].posts.purge(post.id)  # its images go at the next cleanup
     raise web.HTTPSeeOther(location=str(request.app.router["trash"].url_for()))
 
 

@@ -32,11 +32,18 @@ DEFAULT_MESSAGES = {
 }
 # Headers an HTTPException may carry that must survive into the error page.
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Location")
+JSON_ENDPOINT = "__blog_json_endpoint__"
+
+
+def json_endpoint(handler: Handler) -> Handler:
+    """Marks a handler that answers JSON only: its errors are JSON whatever the client accepts."""
+    setattr(handler, JSON_ENDPOINT, True)
+    return handler
 
 
 def wants_json(request: web.Request) -> bool:
-    """True when the client prefers application/json to text/html."""
-    if is_api_path(request.path):
+    """True when the client prefers application/json to text/html, or the handler speaks only JSON."""
+    if is_api_path(request.path) or getattr(request.match_info.handler, JSON_ENDPOINT, False):
         return True
     return _quality(request, "application/json") > _quality(request, "text/html")
 

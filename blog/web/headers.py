@@ -7,8 +7,10 @@ from aiohttp import web
 from blog.keys import CONFIG, REQUEST_ID
 from blog.web.paths import STATIC_PREFIX
 
+# Images may also come from https addresses: authors' avatars are URLs (as RealWorld
+# profiles have them), and Markdown may show a picture from elsewhere. Nothing else may.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "default-src 'self'; img-src 'self' https:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
 SECURITY_HEADERS = {

@@ -17,6 +17,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from blog.web.paths import API_PREFIX, IMAGES_PREFIX, STATIC_PREFIX
+from blog.web.urls import public_base
 
 UNCACHED_PREFIXES = tuple(prefix + "/" for prefix in (API_PREFIX, STATIC_PREFIX, IMAGES_PREFIX))
 
@@ -104,7 +105,7 @@ def serve_cached_pages(cache: PageCache, session_cookie: str) -> Middleware:
 
 
 async def _through_cache(cache: PageCache, request: web.Request, handler: Handler) -> web.StreamResponse:
-    key = request.path_qs
+    key = public_base(request) + request.path_qs  # pages hold absolute links (canonical, Open Graph)
     page = cache.get(key)
     if page is not None:
         return _send(request, page)

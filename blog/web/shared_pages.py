@@ -15,6 +15,7 @@ from aiohttp import web
 
 from blog.store.db import Database
 from blog.store.remembered import Remembered
+from blog.web.urls import public_base
 
 NAV_MARK = "<!--blog:nav-->"
 
@@ -52,7 +53,8 @@ async def render_shared(
         before, _, after = aiohttp_jinja2.render_string(template, request, context).partition(NAV_MARK)
         return before.encode(), after.encode()
 
-    parts = await pages.pages.get(request.path_qs, render)
+    # By public address too: the shared part holds absolute links (canonical, feeds).
+    parts = await pages.pages.get((public_base(request), request.path_qs), render)
     assert parts is not None
     nav = pages.nav(request, who)
     return web.Response(body=b"".join((parts[0], nav, parts[1])), content_type="text/html", charset="utf-8")

@@ -1,16 +1,25 @@
 """The site's own identity: its name, tagline and footer, wherever the site names itself
-(the header, <title>, feeds, mails, link previews).
+(the header, <title>, feeds, mails, link previews), and the other settings an admin
+chooses on /admin/settings: icon, navigation links, open registration, comments.
 
-Today these are the defaults below; the writers' tools issue stores an admin's choices
-in the database and returns them from here, so no caller needs to change."""
+The stored settings are read through the store's remembered copy (no query until the
+next change, in any process); what was never set takes the defaults of a fresh install,
+the BLOG_* variables included (BLOG_REGISTRATION_OPEN)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
-from blog.keys import CONFIG
+from blog.keys import CONFIG, STORE
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -19,6 +28,9 @@ class Site:
     description: str
     footer: str
     registration_open: bool
+    icon: str | None = None  # the uploaded icon/logo: a stored image's file name
+    nav_links: tuple[NavLink, ...] = ()
+    comments_default: bool = True  # whether new posts take comments unless their author says otherwise
 
 
 DEFAULT_TITLE = "blog"
@@ -28,4 +40,30 @@ DEFAULT_FOOTER = "Served by blog, a small team's blog on aiohttp."
 
 async def current_site(request: web.Request) -> Site:
     config = request.config_dict[CONFIG]
-    return Site(DEFAULT_TITLE, DEFAULT_DESCRIPTION, DEFAULT_FOOTER, config.registration_open)
+    stored = await request.config_dict[STORE].settings.stored()
+    return site_from(stored, config.registration_open)
+
+
+def site_from(stored: dict[str, Any], registration_open: bool) -> Site:
+    """The Site for stored settings, each missing or malformed one taking its default."""
+    def text(name: str, default: str) -> str:
+        value = stored.get(name)
+        return value if isinstance(value, str) else default
+
+    def flag(name: str, default: bool) -> bool:
+        value = stored.get(name)
+        return value if isinstance(value, bool) else default
+
+    links = stored.get("nav_links")
+    nav_links = tuple(NavLink(str(link[0]), str(link[1])) for link in links
+                      if isinstance(link, list) and len(link) == 2) if isinstance(links, list) else ()
+    icon = stored.get("icon")
+    return Site(
+        title=text("title", DEFAULT_TITLE),
+        description=text("description", DEFAULT_DESCRIPTION),
+        footer=text("footer", DEFAULT_FOOTER),
+        registration_open=flag("registration_open", registration_open),
+        icon=icon if isinstance(icon, str) else None,
+        nav_links=nav_links,
+        comments_default=flag("comments_default", True),
+    )

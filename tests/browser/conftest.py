@@ -75,7 +75,13 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
+def server_env() -> dict[str, str]:
+    """BLOG_* settings for a test's server; a test module overrides this fixture to set its own."""
+    return {}
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, server_env: dict[str, str]) -> Iterator[str]:
     """The real `python -m blog serve` on a free port of 127.0.0.1; yields its base URL."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -87,7 +93,8 @@ def live_server(tmp_path: Path) -> Iterator[str]:
     # Output goes to a file, not a pipe: a pipe nobody reads can fill and stall the server.
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=_server_env(), stdin=subprocess.DEVNULL, stdout=log, stderr=log
+            command, cwd=PROJECT_ROOT, env={**_server_env(), **server_env}, stdin=subprocess.DEVNULL,
+            stdout=log, stderr=log
         )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT

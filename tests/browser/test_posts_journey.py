@@ -62,7 +62,8 @@ async def test_write_edit_history_trash_and_restore_a_post(page: Page, live_serv
     await form.get_by_label("Title").fill(TITLE)
     await form.get_by_label("Body").fill(BODY)
     await form.get_by_label("Tags").fill("python, testing")
-    await form.get_by_label("Image").set_input_files(picture)
+    await form.get_by_label("Header image (JPEG").set_input_files(picture)
+    await form.get_by_label("Header image description").fill("A sun over a gradient")
     await expect(page.locator("#preview-panel")).to_be_visible()  # the preview caught up with the body
     await screenshot(page, "posts-new-form")
     await form.get_by_role("button", name="Save").click()
@@ -78,7 +79,7 @@ async def test_write_edit_history_trash_and_restore_a_post(page: Page, live_serv
     await expect(article.locator(".tags a")).to_have_text(["python", "testing"])
     await expect(article.locator(".meta")).to_contain_text(f"by {USERNAME}")
     await expect(article.locator(".edited")).to_have_count(0)
-    await _expect_image_loaded(article.get_by_role("img", name=f"Image for “{TITLE}”"))
+    await _expect_image_loaded(article.get_by_role("img", name="A sun over a gradient"))
     await page.evaluate("window.scrollTo(0, 0)")
     await screenshot(page, "posts-post-page")
 
@@ -101,7 +102,7 @@ async def test_write_edit_history_trash_and_restore_a_post(page: Page, live_serv
     form = page.locator("main form.post-form")
     await expect(form.get_by_label("Title")).to_have_value(TITLE)
     await expect(form.get_by_label("Body")).to_have_value(BODY)
-    await expect(form.get_by_role("img", name="The current image")).to_be_visible()
+    await expect(form.get_by_role("img", name="The current header image")).to_be_visible()
     await form.get_by_label("Title").fill(NEW_TITLE)
     await form.get_by_label("Body").fill(NEW_BODY)
     await screenshot(page, "posts-edit-form")

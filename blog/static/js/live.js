@@ -57,7 +57,15 @@
     meta.className = "meta";
     var author = document.createElement("a");
     author.href = "/authors/" + encodeURIComponent(event.author);
-    author.textContent = event.author;
+    author.textContent = event.author_name || event.author;
+    if (event.author_avatar) {
+      var avatar = document.createElement("img");
+      avatar.className = "avatar";
+      avatar.src = "/images/" + encodeURIComponent(event.author_avatar);
+      avatar.alt = "";
+      avatar.width = avatar.height = 32;
+      meta.append(avatar, " ");
+    }
     var time = document.createElement("time");
     time.dateTime = event.created_at;
     time.title = new Date(event.created_at).toISOString();
@@ -104,9 +112,10 @@
   }
 
   function showTyping(event) {
-    if (event.username === me) return;
-    typing.textContent = event.username + " is typing…";
-    typing.dataset.username = event.username;
+    if (event.username && event.username === me) return;
+    // Anonymous readers are not told who types (the server sends them no names).
+    typing.textContent = (event.username || "Someone") + " is typing…";
+    typing.dataset.username = event.username || "";
     clearTimeout(typingTimer);
     typingTimer = setTimeout(clearTyping, 3000);
   }
