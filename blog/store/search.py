@@ -1,9 +1,9 @@
 """Full-text search over public posts, behind one method: `Search.posts(text, page)`.
 
 What a reader typed is read the same way whatever the engine (words, and "quoted
-phrases", all of which must match); only `Search._fts5` knows SQLite's FTS5. A PostgreSQL
-backend answers the same method from a `tsvector` column with `websearch_to_tsquery`
-or a tsquery built from the same terms, and `ts_headline` for the snippet; no view changes.
+phrases", all of which must match); `Search._fts5` asks SQLite's FTS5, `Search._tsvector`
+PostgreSQL's full-text search (schema.postgresql.sql), for the same answer: the newest
+CANDIDATES matches, ordered by where the words are, with a snippet of the body.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ WEIGHTS = (("title", 4), ("tags", 2), ("summary", 1))
 # Private-use characters around matched words in a snippet, split into segments here,
 # so that no markup of any kind leaves the store.
 MARK_START, MARK_END = "\ue000", "\ue001"
+ANGLE = "\ue002"  # stands in for "<" while PostgreSQL makes a snippet
 _WORD = re.compile(r"\w+")
 
 
@@ -121,7 +122,8 @@ class Search:
         query = parse_query(text)
         if not query:
             return SearchResults(query, [], page, False)
-        results = await self._results.get((query, page), lambda: self._fts5(query, page))
+        read = self._fts5 if self.db.engine == "sqlite" else self._tsvector
+        results = await self._results.get((query, page), lambda: read(query, page))
         assert results is not None
         return results
 
@@ -144,6 +146,32 @@ class Search:
             " ORDER BY page.score DESC, page.id DESC",
             {"match": _fts5_match(query), "candidates": CANDIDATES, "limit": PAGE_SIZE + 1,
              "offset": (page - 1) * PAGE_SIZE},
+        )
+        hits = [_hit(row) for row in rows[:PAGE_SIZE]]
+        return SearchResults(query, hits, page, len(rows) > PAGE_SIZE and page < MAX_PAGE)
+
+    async def _tsvector(self, query: SearchQuery, page: int) -> SearchResults:
+        """PostgreSQL: each term a phrase query (never tsquery syntax), all of them required."""
+        terms = {f"term{index}": " ".join(words) for index, words in enumerate(query.terms)}
+        tsquery = " && ".join(f"phraseto_tsquery('blog_search', :{name})" for name in terms)
+        in_columns = " + ".join(
+            f"{weight} * (ts_filter(document, '{{{label}}}') @@ q.query)::int"
+            for label, weight in (("a", 4), ("b", 2), ("c", 1)))
+        rows = await self.db.fetchall(
+            f"WITH q AS (SELECT {tsquery} AS query),"
+            " candidates AS MATERIALIZED (SELECT post_id AS id, document FROM post_search, q"
+            "  WHERE document @@ q.query ORDER BY post_id DESC LIMIT :candidates),"
+            f" page AS MATERIALIZED (SELECT id, {in_columns} AS score FROM candidates, q"
+            "  ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset)"
+            " SELECT posts.id, posts.slug, posts.title, posts.published_at, authors.username AS author,"
+            f" {TAGS_COLUMN},"
+            # ts_headline drops what looks like markup; a snippet shows the text as written.
+            f" replace(ts_headline('blog_search', replace(posts.body, '<', chr({ord(ANGLE)})), q.query,"
+            f"  'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, MinWords=8,"
+            f"  MaxFragments=1, FragmentDelimiter=…'), chr({ord(ANGLE)}), '<') AS snippet"
+            " FROM page CROSS JOIN q JOIN posts ON posts.id = page.id JOIN users AS authors ON authors.id = posts.author_id"
+            " ORDER BY page.score DESC, page.id DESC",
+            {**terms, "candidates": CANDIDATES, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE},
         )
         hits = [_hit(row) for row in rows[:PAGE_SIZE]]
         return SearchResults(query, hits, page, len(rows) > PAGE_SIZE and page < MAX_PAGE)
