@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from blog.live.rooms import Rooms
     from blog.store import Store
     from blog.store.users import User
+    from blog.web.forms import SubmittedForm
     from blog.web.page_cache import PageCache
     from blog.web.request_ids import RequestIds
     from blog.web.shared_pages import SharedPages
@@ -39,3 +40,5 @@ API_OPENAPI: web.AppKey[str] = web.AppKey("api_openapi")
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
 CURRENT_USER: web.RequestKey[User] = web.RequestKey("current_user")
 SESSION_ID: web.RequestKey[int] = web.RequestKey("session_id")
+# The request's form, read once as a stream by blog.web.forms.read_form.
+SUBMITTED_FORM: web.RequestKey[SubmittedForm] = web.RequestKey("submitted_form")

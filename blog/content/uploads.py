@@ -10,18 +10,19 @@ from aiohttp import web
 
 from blog.content.images import ImageFiles, process_image
 from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, STORE
+from blog.web.forms import Upload
 
 log = logging.getLogger(__name__)
 
 
-async def save_upload(request: web.Request, field: object) -> tuple[str, str] | None:
+async def save_upload(request: web.Request, upload: Upload | None) -> tuple[str, str] | None:
     """Validates, re-encodes and stores an uploaded image; returns (display, thumbnail) names.
 
     None when no file was chosen. ImageRejected for a file that is not a usable
     image; a 413 for one over the size limit."""
-    if not isinstance(field, web.FileField) or not field.filename:
+    if upload is None or not upload.filename:
         return None
-    data = field.file.read()
+    data = upload.data
     if not data:
         return None
     limit = request.config_dict[CONFIG].max_image_bytes

@@ -8,7 +8,7 @@ from blog.accounts.current import current_user, require_login
 from blog.content.comments import add_comment, can_delete_comment, comment_problem, delete_comment
 from blog.keys import STORE
 from blog.views.posts import load_post, post_url, render_post_page
-from blog.web.forms import text_fields
+from blog.web.forms import read_form
 
 
 @require_login
@@ -18,8 +18,9 @@ async def create(request: web.Request) -> web.Response:
     post = await load_post(request)
     if not post.is_public:
         raise web.HTTPNotFound(text="Comments open once the post is published.")
-    body = (await text_fields(request, "body"))["body"]
-    problem = comment_problem(body)
+    form = await read_form(request)
+    body = form.text("body")["body"]
+    problem = comment_problem(body, cut="body" in form.cut)
     if problem:
         return await render_post_page(request, post, comment_body=body, comment_error=problem, status=400)
     comment = await add_comment(request.app, post, user, body)

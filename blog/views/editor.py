@@ -13,10 +13,10 @@ from blog.content.markdown import render_markdown
 from blog.content.permissions import can_edit
 from blog.content.post_form import BODY_MAX, validate_post
 from blog.content.uploads import release_images, save_upload
-from blog.keys import STORE
+from blog.keys import CONFIG, STORE
 from blog.store.posts import Post, VersionConflict
 from blog.views.posts import load_post, post_url
-from blog.web.forms import FieldErrors, text_fields
+from blog.web.forms import FieldErrors, SubmittedForm, read_form, text_fields
 
 FIELDS = ("title", "body", "summary", "tags", "status")
 EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "published"}
@@ -33,15 +33,29 @@ def _values_of(post: Post) -> dict[str, str]:
             "status": post.status}
 
 
-async def _read_form(request: web.Request) -> tuple[dict[str, str], Any]:
-    values = await text_fields(request, *FIELDS, "version", "remove_image", strip=("title", "summary", "tags"))
-    return values, (await request.post()).get("image")
+async def _read_form(request: web.Request) -> tuple[dict[str, str], SubmittedForm]:
+    form = await read_form(request)
+    return form.text(*FIELDS, "version", "remove_image", strip=("title", "summary", "tags")), form
 
 
-async def _image_from(request: web.Request, upload: Any, errors: FieldErrors) -> tuple[str, str] | None:
+def _oversized_image(form: SubmittedForm, errors: FieldErrors, limit: int) -> None:
+    """A file over the limit was never kept: say so at the image field, whatever else is wrong."""
+    size = form.oversized.get("image")
+    if size is not None:
+        errors["image"] = (f"This file is {size / 1e6:.1f} MB; an image can be at most {limit / 1e6:.1f} MB. "
+                           "Choose a smaller file.")
+
+
+def _ask_for_the_file_again(form: SubmittedForm, errors: FieldErrors) -> None:
+    """A form that comes back cannot hold the file that was chosen (browsers do not allow it)."""
+    if errors and "image" not in errors and form.chose_file("image"):
+        errors["image"] = "The post was not saved, so the image you chose was not kept: choose it again."
+
+
+async def _image_from(request: web.Request, form: SubmittedForm, errors: FieldErrors) -> tuple[str, str] | None:
     """The stored image names for an upload, or None; a bad file becomes a field error."""
     try:
-        return await save_upload(request, upload)
+        return await save_upload(request, form.files.get("image"))
     except ImageRejected as exc:
         errors["image"] = f"{exc} Choose another file."
         return None
@@ -56,12 +70,14 @@ async def new_form(request: web.Request) -> web.Response:
 async def create(request: web.Request) -> web.Response:
     user = current_user(request)
     assert user is not None
-    values, upload = await _read_form(request)
+    values, form = await _read_form(request)
     fields, errors = validate_post(values)
-    image = None if errors else await _image_from(request, upload, errors)
+    _oversized_image(form, errors, request.config_dict[CONFIG].max_image_bytes)
+    image = None if errors else await _image_from(request, form, errors)
     if fields is None or errors:
         if image:
             await release_images(request, list(image))
+        _ask_for_the_file_again(form, errors)
         return _form_page(request, {"values": values, "errors": errors}, status=400)
     post = await request.config_dict[STORE].posts.create(user.id, fields, image)
     raise web.HTTPSeeOther(location=post_url(request, post))
@@ -85,13 +101,15 @@ async def update(request: web.Request) -> web.Response:
     user = current_user(request)
     assert user is not None
     post = await _editable_post(request)
-    values, upload = await _read_form(request)
+    values, form = await _read_form(request)
     fields, errors = validate_post(values)
     version = _version(values["version"], errors)
-    image = None if errors else await _image_from(request, upload, errors)
+    _oversized_image(form, errors, request.config_dict[CONFIG].max_image_bytes)
+    image = None if errors else await _image_from(request, form, errors)
     if fields is None or errors or version is None:
         if image:
             await release_images(request, list(image))
+        _ask_for_the_file_again(form, errors)
         context = {"values": values, "errors": errors, "post": post, "version": values["version"]}
         return _form_page(request, context, status=400)
     image_change: tuple[str, str] | None | bool = image or (None if values["remove_image"] else True)

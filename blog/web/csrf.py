@@ -11,13 +11,13 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from aiohttp_session import Session, get_session
 
+from blog.web.forms import FORM_TYPES, read_form
 from blog.web.paths import is_api_path
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_FORM_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class CsrfRejected(web.HTTPForbidden):
@@ -54,8 +54,7 @@ async def _supplied_token(request: web.Request) -> str | None:
     if header:
         return header
     if request.content_type in FORM_TYPES:
-        value = (await request.post()).get(CSRF_FORM_FIELD)
-        return value if isinstance(value, str) else None
+        return (await read_form(request)).fields.get(CSRF_FORM_FIELD)
     return None
 
 

@@ -1,0 +1,166 @@
+"""Nothing typed is lost to a size limit: forms are read as a stream with limits of our own,
+so a file or a text that is too large comes back as an error next to its field, with
+everything else the writer typed still in the form."""
+
+from __future__ import annotations
+
+import io
+import os
+from urllib.parse import urlencode
+
+from PIL import Image
+
+from blog.config import Config
+from blog.keys import STORE
+from blog.web.forms import TEXT_FIELD_MAX_BYTES, body_limit
+
+from .conftest import csrf_token, register
+from .posts_helpers import create_post, edit_post, field_errors, form_values, make_image, new_post_fields, submit
+from .test_comments import publish
+from .test_posts_images import assert_files_match_rows, post_images, stored
+
+TYPED = {"title": "Kept title", "body": "Kept *body*\n\nwith two paragraphs.", "summary": "Kept summary",
+         "tags": "kept, safe"}
+
+
+def large_png(size_bytes: int) -> bytes:
+    """A real PNG of random pixels (incompressible) of at least `size_bytes`."""
+    side = int((size_bytes / 3) ** 0.5) + 8
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(buffer, "PNG", compress_level=0)
+    data = buffer.getvalue()
+    assert len(data) >= size_bytes
+    return data
+
+
+def urlencoded(fields: dict[str, str]) -> tuple[io.BytesIO, dict[str, str]]:
+    """A form as a browser sends it, as a file object (aiohttp refuses raw bytes over 1 MB here)."""
+    body = urlencode(fields).encode()
+    return io.BytesIO(body), {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def assert_kept(page: str, typed: dict[str, str]) -> None:
+    values = form_values(page)
+    assert {name: values[name] for name in typed} == typed
+
+
+async def test_a_107_mb_png_on_a_new_post_brings_the_form_back_with_everything_typed(client, config):
+    await register(client, "alice")
+    png = large_png(10_700_000)  # the default limit is 10 MiB (10.5 MB)
+    response = await submit(client, "/posts/new", new_post_fields(**TYPED, status="draft"),
+                            ("holiday.png", png, "image/png"))
+    assert response.status == 400
+    page = await response.text()
+    assert_kept(page, {**TYPED, "status": "draft"})
+    errors = field_errors(page)
+    assert list(errors) == ["image"]
+    assert f"This file is {len(png) / 1e6:.1f} MB; an image can be at most 10.5 MB" in errors["image"]
+    assert "Choose a smaller file." in errors["image"]
+    assert "The post was not saved" in page
+    assert await client.app[STORE].db.fetchvalue("SELECT count(*) FROM posts") == 0
+    assert stored(config) == set()
+
+
+async def test_an_oversized_image_on_an_edit_keeps_the_edit_and_the_current_image(make_client, config):
+    small = Config(**{**config.__dict__, "max_image_bytes": 50_000})
+    client = await make_client(small)
+    await register(client, "alice")
+    location = await create_post(client, title="Pictured", image=("a.png", make_image("PNG"), "image/png"))
+    before = await post_images(client, location)
+    response = await edit_post(client, location, image=("big.png", large_png(60_000), "image/png"),
+                               title="Edited title", body="Edited body")
+    assert response.status == 400
+    page = await response.text()
+    assert_kept(page, {"title": "Edited title", "body": "Edited body"})
+    assert "an image can be at most 0.1 MB" in field_errors(page)["image"]
+    assert await post_images(client, location) == before
+    assert "Edited body" not in await (await client.get(location)).text()
+    await assert_files_match_rows(client, small)
+    # Under the limit is fine.
+    fits = make_image("PNG", (100, 100))
+    assert len(fits) < 50_000
+    await create_post(client, title="Fits", image=("fits.png", fits, "image/png"))
+
+
+async def test_an_oversized_image_and_other_errors_are_all_shown(make_client, config):
+    client = await make_client(Config(**{**config.__dict__, "max_image_bytes": 50_000}))
+    await register(client, "alice")
+    response = await submit(client, "/posts/new", new_post_fields(title="", body="Only a body"),
+                            ("big.png", large_png(60_000), "image/png"))
+    assert response.status == 400
+    errors = field_errors(await response.text())
+    assert set(errors) == {"title", "image"} and "Choose a smaller file." in errors["image"]
+
+
+async def test_a_form_sent_back_for_other_errors_asks_for_the_chosen_image_again(client, config):
+    await register(client, "alice")
+    response = await submit(client, "/posts/new", new_post_fields(title=""),
+                            ("fine.png", make_image("PNG"), "image/png"))
+    assert response.status == 400
+    errors = field_errors(await response.text())
+    assert errors["image"] == "The post was not saved, so the image you chose was not kept: choose it again."
+    assert stored(config) == set()
+
+
+async def test_fields_after_an_oversized_file_are_read_too(make_client, config):
+    """The file is skipped, not the rest of the request: a field sent after it still arrives."""
+    from .posts_helpers import multipart
+
+    client = await make_client(Config(**{**config.__dict__, "max_image_bytes": 50_000}))
+    await register(client, "alice")
+    token = await csrf_token(client, "/posts/new")
+    data = multipart({"title": "Before the file", "body": "b", "summary": "", "status": "published"}, token,
+                     ("big.png", large_png(60_000), "image/png"))
+    data.add_field("tags", "sent-after-the-file")
+    response = await client.post("/posts/new", data=data, allow_redirects=False)
+    assert response.status == 400
+    assert form_values(await response.text())["tags"] == "sent-after-the-file"
+
+
+async def test_a_comment_over_the_request_limit_comes_back_with_its_text(make_client, config):
+    client = await make_client(Config(**{**config.__dict__, "max_image_bytes": 1024}))
+    await register(client, "alice")
+    post = await publish(client)
+    # Over aiohttp's own limit for this app (1 KiB + 1 MiB), which answered a bare 413 before.
+    text = "A long thought. " * 80_000
+    token = await csrf_token(client, post)
+    body, headers = urlencoded({"csrf_token": token, "body": text})
+    response = await client.post(post + "/comments", data=body, headers=headers, allow_redirects=False)
+    assert response.status == 400
+    page = await response.text()
+    assert form_values(page)["body"] == text
+    assert field_errors(page)["body"] == f"Keep comments to 5,000 characters (this one has {len(text):,})."
+    assert await client.app[STORE].db.fetchvalue("SELECT count(*) FROM comments") == 0
+
+
+async def test_a_text_past_the_readers_limit_is_kept_cut_and_said_so(client):
+    await register(client, "alice")
+    post = await publish(client)
+    token = await csrf_token(client, post)
+    text = "x" * (TEXT_FIELD_MAX_BYTES + 10)
+    body, headers = urlencoded({"csrf_token": token, "body": text})
+    response = await client.post(post + "/comments", data=body, headers=headers, allow_redirects=False)
+    assert response.status == 400
+    page = await response.text()
+    kept = form_values(page)["body"]
+    assert set(kept) == {"x"} and TEXT_FIELD_MAX_BYTES - 10 <= len(kept) <= TEXT_FIELD_MAX_BYTES
+    assert f"(this one has more than {len(kept):,})" in field_errors(page)["body"]
+
+
+async def test_a_request_far_over_every_limit_still_gets_413(make_client, config):
+    client = await make_client(Config(**{**config.__dict__, "max_image_bytes": 1024}))
+    await register(client, "alice")
+    response = await submit(client, "/posts/new", new_post_fields(title="Huge"),
+                            ("huge.png", large_png(body_limit(1024) + 1), "image/png"))
+    assert response.status == 413
+    assert "larger than this site accepts" in await response.text()
+
+
+async def test_a_broken_multipart_body_is_a_400_not_a_500(client):
+    await register(client, "alice")
+    token = await csrf_token(client, "/posts/new")
+    body = f'--XX\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n--XX\r\nbroken'.encode()
+    response = await client.post("/posts/new", data=body, allow_redirects=False,
+                                 headers={"Content-Type": "multipart/form-data; boundary=XX"})
+    assert response.status == 400
+    assert "could not be read" in await response.text()
