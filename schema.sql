@@ -70,6 +70,9 @@ CREATE INDEX posts_trashed ON posts (deleted_at) WHERE deleted_at IS NOT NULL;
 CREATE INDEX posts_image ON posts (image);
 CREATE INDEX posts_thumbnail ON posts (thumbnail);
 CREATE INDEX posts_scheduled ON posts (publish_at) WHERE status = 'scheduled' AND deleted_at IS NULL;
+-- An author's drafts, paged newest change first like every other list.
+CREATE INDEX posts_drafts_by_author ON posts (author_id, updated_at DESC, id DESC)
+    WHERE status = 'draft' AND deleted_at IS NULL;
 
 -- listed_at copies posts.published_at while the post is public (NULL otherwise),
 -- so a tag page pages through its own index without touching other tags.
@@ -145,3 +148,18 @@ CREATE TABLE live_events (
     message    TEXT NOT NULL,     -- encoded once, as readers receive it
     created_at REAL NOT NULL      -- seconds since the epoch; events are kept a minute
 );
+
+-- What a writer sent after their session had ended, kept a short while for them to log in
+-- again (blog/accounts/kept_forms.py). The browser holds the token; only its hash is here.
+CREATE TABLE kept_forms (
+    id         INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    form       TEXT NOT NULL,              -- which form: 'post:new', 'post:12:edit', 'post:12:comment'
+    fields     TEXT NOT NULL,              -- its text fields, a JSON object
+    had_file   INTEGER NOT NULL DEFAULT 0, -- a file was chosen (files are never kept)
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX kept_forms_user ON kept_forms (user_id);
+CREATE INDEX kept_forms_expiry ON kept_forms (expires_at);

@@ -12,13 +12,16 @@ from aiohttp_session import session_middleware
 from blog.accounts.cookie import SESSION_COOKIE, session_storage
 from blog.accounts.current import check_login
 from blog.accounts.devices import device_name
+from blog.accounts.kept_forms import FormOwners
 from blog.accounts.passwords import Passwords
+from blog.accounts.secret_key import session_key
 from blog.api.app import create_api
 from blog.config import Config
 from blog.content.images import ImageFiles
 from blog.keys import (
     BROKER,
     CONFIG,
+    FORM_OWNERS,
     IMAGE_EXECUTOR,
     IMAGE_FILES,
     PAGE_CACHE,
@@ -66,6 +69,7 @@ def create_app(config: Config) -> web.Application:
     )
     app[CONFIG] = config
     app[REQUEST_IDS] = RequestIds()
+    app[FORM_OWNERS] = FormOwners(session_key(config.secret_key, config.data_dir))
     app[PAGE_CACHE] = page_cache
     app[STORE] = store
     app[SHARED_PAGES] = SharedPages(store.db)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from blog.accounts.kept_forms import FormOwners
     from blog.accounts.passwords import Passwords
     from blog.config import Config
     from blog.content.images import ImageFiles
@@ -34,6 +35,8 @@ ROOMS: web.AppKey[Rooms] = web.AppKey("rooms")
 PAGE_CACHE: web.AppKey[PageCache] = web.AppKey("page_cache")
 SHARED_PAGES: web.AppKey[SharedPages] = web.AppKey("shared_pages")
 REQUEST_IDS: web.AppKey[RequestIds] = web.AppKey("request_ids")
+# Stamps forms with the user who loaded them, so text sent after the session ended is kept for them.
+FORM_OWNERS: web.AppKey[FormOwners] = web.AppKey("form_owners")
 # The API's OpenAPI document (blog/api/openapi.json), read once at start-up and served as is.
 API_OPENAPI: web.AppKey[str] = web.AppKey("api_openapi")
 

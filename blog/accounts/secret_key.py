@@ -41,5 +41,10 @@ def load_or_create(data_dir: Path) -> bytes:
     return fernet_key(path.read_text().strip())
 
 
+def session_key(secret_key: str | None, data_dir: Path) -> bytes:
+    """The site's one secret, as a Fernet key; other keys are derived from it."""
+    return fernet_key(secret_key) if secret_key else load_or_create(data_dir)
+
+
 def session_fernet(secret_key: str | None, data_dir: Path) -> Fernet:
-    return Fernet(fernet_key(secret_key) if secret_key else load_or_create(data_dir))
+    return Fernet(session_key(secret_key, data_dir))

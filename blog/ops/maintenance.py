@@ -29,6 +29,7 @@ async def remove_orphan_images(store: Store, files: ImageFiles, min_age: float =
 
 async def tidy(store: Store, files: ImageFiles) -> None:
     sessions = await store.sessions.purge_expired()
+    await store.kept_forms.purge_expired()
     failures = await store.login_failures.purge_older_than(LOGIN_FAILURE_KEEP)
     images = await remove_orphan_images(store, files)
     log.info("maintenance: %d expired sessions, %d old login failures, %d orphan images removed",

@@ -7,6 +7,7 @@ from pathlib import Path
 from blog.store.articles import Articles
 from blog.store.comments import Comments
 from blog.store.db import Database
+from blog.store.kept_forms import KeptForms
 from blog.store.live_events import LiveEvents
 from blog.store.login_failures import LoginFailures
 from blog.store.posts import Posts
@@ -32,6 +33,7 @@ class Store:
         self.articles = Articles(self.db)
         self.seed = Seed(self.db)
         self.live_events = LiveEvents(self.db)
+        self.kept_forms = KeptForms(self.db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -9,6 +9,7 @@ from aiohttp import web
 from email_validator import EmailNotValidError, validate_email
 
 from blog.accounts.current import current_user
+from blog.accounts.kept_forms import has_kept_text
 from blog.accounts.login import WrongCredentials, authenticate, log_in, log_out, safe_next
 from blog.accounts.passwords import password_problem
 from blog.accounts.throttle import TooManyAttempts
@@ -95,14 +96,16 @@ async def _create_account(request: web.Request, clean: dict[str, str], errors: F
 
 async def login_form(request: web.Request) -> web.Response:
     _already_logged_in(request)
-    context = {"login": "", "error": None, "next": safe_next(request.query.get("next"), "")}
+    context = {"login": "", "error": None, "next": safe_next(request.query.get("next"), ""),
+               "kept": await has_kept_text(request)}
     return _render("auth/login.html", request, context)
 
 
 async def login(request: web.Request) -> web.Response:
     fields = await text_fields(request, "username", "password", "next", strip=("username",))
     login_name, target = fields["username"], safe_next(fields["next"])
-    context = {"login": login_name, "next": safe_next(fields["next"], ""), "error": None}
+    context = {"login": login_name, "next": safe_next(fields["next"], ""), "error": None,
+               "kept": await has_kept_text(request)}
     try:
         user = await authenticate(request, login_name, fields["password"])
     except TooManyAttempts as exc:

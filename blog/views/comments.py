@@ -5,13 +5,23 @@ from __future__ import annotations
 from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
+from blog.accounts.kept_forms import keeps_text
 from blog.content.comments import add_comment, can_delete_comment, comment_problem, delete_comment
 from blog.keys import STORE
 from blog.views.posts import load_post, post_url, render_post_page
 from blog.web.forms import read_form
 
 
+def _comment_form(request: web.Request) -> str:
+    return f"post:{request.match_info['id']}:comment"
+
+
+def _post_page(request: web.Request) -> str:
+    return request.path.removesuffix("/comments") + "#comment-form"
+
+
 @require_login
+@keeps_text(_comment_form, _post_page)
 async def create(request: web.Request) -> web.Response:
     user = current_user(request)
     assert user is not None

@@ -8,24 +8,46 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
+from blog.accounts.kept_forms import form_owner, keeps_text, take_kept_text
 from blog.content.images import ImageRejected
 from blog.content.markdown import render_markdown
 from blog.content.permissions import can_edit
 from blog.content.post_form import BODY_MAX, validate_post
 from blog.content.uploads import release_images, save_upload
 from blog.keys import CONFIG, STORE
+from blog.store.kept_forms import KeptForm
 from blog.store.posts import Post, VersionConflict
 from blog.views.posts import load_post, post_url
 from blog.web.forms import FieldErrors, SubmittedForm, read_form, text_fields
 
 FIELDS = ("title", "body", "summary", "tags", "status")
 EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "published"}
+KEPT_FILE_NOTE = "You had chosen an image, and a browser cannot keep one across a login: choose it again."
 
 
 def _form_page(request: web.Request, context: dict[str, Any], status: int = 200,
                template: str = "posts/form.html") -> web.Response:
-    defaults: dict[str, Any] = {"post": None, "errors": {}, "version": None}
+    defaults: dict[str, Any] = {"post": None, "errors": {}, "version": None, "kept": False,
+                                "form_owner": form_owner(request)}
     return aiohttp_jinja2.render_template(template, request, {**defaults, **context}, status=status)
+
+
+def _kept_context(kept: KeptForm, values: dict[str, str]) -> dict[str, Any]:
+    """The form as it was sent before the session ended: every field, and a word about the file."""
+    errors = {"image": KEPT_FILE_NOTE} if kept.had_file else {}
+    return {"values": {**values, **kept.text(*FIELDS, "remove_image")}, "errors": errors, "kept": True}
+
+
+def _new_post_form(request: web.Request) -> str:
+    return "post:new"
+
+
+def _edit_form(request: web.Request) -> str:
+    return f"post:{request.match_info['id']}:edit"
+
+
+def _this_page(request: web.Request) -> str:
+    return request.path
 
 
 def _values_of(post: Post) -> dict[str, str]:
@@ -63,10 +85,12 @@ async def _image_from(request: web.Request, form: SubmittedForm, errors: FieldEr
 
 @require_login
 async def new_form(request: web.Request) -> web.Response:
-    return _form_page(request, {"values": EMPTY_FORM})
+    kept = await take_kept_text(request, _new_post_form(request))
+    return _form_page(request, _kept_context(kept, EMPTY_FORM) if kept else {"values": EMPTY_FORM})
 
 
 @require_login
+@keeps_text(_new_post_form, _this_page)
 async def create(request: web.Request) -> web.Response:
     user = current_user(request)
     assert user is not None
@@ -93,10 +117,15 @@ async def _editable_post(request: web.Request) -> Post:
 @require_login
 async def edit_form(request: web.Request) -> web.Response:
     post = await _editable_post(request)
-    return _form_page(request, {"values": _values_of(post), "post": post, "version": post.version})
+    context: dict[str, Any] = {"values": _values_of(post), "post": post, "version": post.version}
+    kept = await take_kept_text(request, _edit_form(request))
+    if kept:  # at the version it was loaded at: saving it over a newer one is a conflict, as ever
+        context.update(_kept_context(kept, context["values"]), version=kept.fields.get("version", ""))
+    return _form_page(request, context)
 
 
 @require_login
+@keeps_text(_edit_form, _this_page)
 async def update(request: web.Request) -> web.Response:
     user = current_user(request)
     assert user is not None

@@ -9,6 +9,7 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from blog.accounts.current import current_user
+from blog.accounts.kept_forms import form_owner, take_kept_text
 from blog.content.comments import can_delete_comment, can_moderate
 from blog.content.permissions import can_edit, can_view
 from blog.content.post_form import normalise_tag
@@ -101,10 +102,13 @@ async def by_author(request: web.Request) -> dict[str, Any]:
 
 async def show(request: web.Request) -> web.Response:
     post = await load_post(request, canonical_suffix="")
+    kept = await take_kept_text(request, f"post:{post.id}:comment") if post.is_public else None
+    if kept is not None:  # a comment sent after the session ended, back in its form
+        return await render_post_page(request, post, comment_body=kept.fields.get("body", ""), comment_kept=True)
     return await render_post_page(request, post)
 
 
-async def render_post_page(request: web.Request, post: Post, *, comment_body: str = "",
+async def render_post_page(request: web.Request, post: Post, *, comment_body: str = "", comment_kept: bool = False,
                            comment_error: str | None = None, status: int = 200) -> web.Response:
     """The post with its comments; the comment form shows again with its error when one failed."""
     user = current_user(request)
@@ -121,6 +125,8 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
         "can_moderate": can_moderate(user, post),
         "comment_body": comment_body,
         "comment_error": comment_error,
+        "comment_kept": comment_kept,
+        "form_owner": form_owner(request),
     }
     return aiohttp_jinja2.render_template("posts/post.html", request, context, status=status)
 

@@ -58,6 +58,13 @@ async def _supplied_token(request: web.Request) -> str | None:
     return None
 
 
+async def carries_session_token(request: web.Request) -> bool:
+    """True when the request (header or form field) carries this session's CSRF token."""
+    expected = (await get_session(request)).get(CSRF_SESSION_KEY)
+    supplied = await _supplied_token(request)
+    return bool(isinstance(expected, str) and supplied and hmac.compare_digest(expected, supplied))
+
+
 @web.middleware
 async def csrf_protect(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Unsafe requests must come from our own pages and carry the session's token."""
@@ -67,9 +74,7 @@ async def csrf_protect(request: web.Request, handler: Handler) -> web.StreamResp
             and not is_api_path(request.path):
         if is_foreign_origin(request):
             raise CsrfRejected(text="This request came from another site, so it was refused.")
-        expected = (await get_session(request)).get(CSRF_SESSION_KEY)
-        supplied = await _supplied_token(request)
-        if not (isinstance(expected, str) and supplied and hmac.compare_digest(expected, supplied)):
+        if not await carries_session_token(request):
             raise CsrfRejected(
                 text="This form has expired or was not sent by this site. Go back, reload the page and try again."
             )
