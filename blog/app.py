@@ -37,7 +37,7 @@ from blog.live.sqlite_broker import SqliteBroker
 from blog.ops.maintenance import maintenance_job
 from blog.ops.threads import background_threads
 from blog.store import Store
-from blog.views import account, auth, comments, editor, history, images, live, posts, social, trash
+from blog.views import account, auth, comments, editor, history, icon, images, live, posts, social, trash
 from blog.web.changes import notice_changes
 from blog.web.csrf import csrf_protect
 from blog.web.errors import handle_errors
@@ -86,7 +86,7 @@ def create_app(config: Config) -> web.Application:
     app.on_response_prepare.append(add_security_headers)
     setup_templates(app, filters={"device": device_name})
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)
-    for module in (posts, editor, history, trash, images, comments, live, social, auth, account):
+    for module in (posts, editor, history, trash, images, comments, live, social, auth, account, icon):
         module.setup_routes(app)
     app.add_subapp(API_PREFIX, create_api(config))
     return app
