@@ -45,17 +45,31 @@ async def load_post(request: web.Request, *, canonical_suffix: str | None = None
     return post
 
 
+def _cursors(request: web.Request, prefix: str = "") -> tuple[str | None, str | None]:
+    """The page's (before, after) cursors from the query, under these names with `prefix`."""
+    return request.query.get(prefix + "before") or None, request.query.get(prefix + "after") or None
+
+
 async def _page(request: web.Request, **filters: Any) -> Page:
-    before, after = request.query.get("before") or None, request.query.get("after") or None
+    before, after = _cursors(request)
     try:
         return await request.config_dict[STORE].posts.page(before=before, after=after, **filters)
     except ValueError:
         raise web.HTTPBadRequest(text="This page link is not valid. Start again from the first page.") from None
 
 
+async def _drafts(request: web.Request, author_id: int) -> Page:
+    """A page of the author's own drafts, paged by drafts_before / drafts_after."""
+    before, after = _cursors(request, "drafts_")
+    try:
+        return await request.config_dict[STORE].posts.drafts_page(author_id, before=before, after=after)
+    except ValueError:
+        raise web.HTTPBadRequest(text="This page link is not valid. Start again from the first page.") from None
+
+
 async def list_page(request: web.Request, heading: str | None, empty: str, **filters: Any) -> dict[str, Any]:
     """The context of posts/list.html: a page of posts and what to say when there are none."""
-    return {"page": await _page(request, **filters), "heading": heading, "empty": empty, "drafts": []}
+    return {"page": await _page(request, **filters), "heading": heading, "empty": empty, "drafts": None}
 
 
 async def nav_identity(request: web.Request) -> tuple[object, ...] | None:
@@ -93,7 +107,7 @@ async def by_author(request: web.Request) -> dict[str, Any]:
                               f"{author.username} has not published anything yet.", author_id=author.id)
     return {
         **context,
-        "drafts": await store.posts.drafts_of(author.id) if viewer and viewer.id == author.id else [],
+        "drafts": await _drafts(request, author.id) if viewer and viewer.id == author.id else None,
         "author": author,
         "following": await store.social.is_following(viewer.id if viewer else None, author.id),
         "followers": await store.social.follower_count(author.id),
