@@ -143,8 +143,14 @@ def test_table_with_alignment_uses_align_not_style() -> None:
 
 def test_code_fence_keeps_language_class() -> None:
     out = render_markdown("```python\nprint('hi') & <b>\n```")
-    assert out.startswith('<pre><code class="language-python">')
+    assert out.startswith('<pre tabindex="0"><code class="language-python">')
     assert "print('hi') &amp; &lt;b&gt;" in out
+
+
+def test_code_blocks_can_be_reached_by_keyboard_and_no_other_tabindex_survives() -> None:
+    out = render_markdown("    indented code\n\n```\nfenced\n```")
+    assert out.count('<pre tabindex="0">') == 2
+    assert "<pre" not in render_markdown('<pre tabindex="5">x</pre>')  # raw HTML stays escaped text
 
 
 @pytest.mark.parametrize("info", ["c++", "objective-c", "shell_session"])

@@ -191,7 +191,7 @@ async def test_code_blocks_keep_their_language_and_external_links_are_marked(cli
             "[outside](https://example.com/page) and [inside](/posts/1/x) and <https://example.org>")
     location = await create_post(client, title="Markdown", body=body)
     page = await (await client.get(location)).text()
-    assert re.search(r'<pre><code class="language-python">print\(.{1,6}&lt;b&gt;hi&lt;/b&gt;.{1,6}\)\n</code></pre>', page)
+    assert re.search(r'<pre tabindex="0"><code class="language-python">print\(.{1,6}&lt;b&gt;hi&lt;/b&gt;.{1,6}\)\n</code></pre>', page)
     assert '<a href="https://example.com/page" rel="nofollow noopener">outside</a>' in page
     assert '<a href="/posts/1/x">inside</a>' in page
     assert '<a href="https://example.org" rel="nofollow noopener">https://example.org</a>' in page

@@ -28,7 +28,7 @@ KEPT_FILE_NOTE = "You had chosen an image, and a browser cannot keep one across 
 def _form_page(request: web.Request, context: dict[str, Any], status: int = 200,
                template: str = "posts/form.html") -> web.Response:
     defaults: dict[str, Any] = {"post": None, "errors": {}, "version": None, "kept": False,
-                                "form_owner": form_owner(request)}
+                                "form_owner": form_owner(request), "body_max": BODY_MAX}
     return aiohttp_jinja2.render_template(template, request, {**defaults, **context}, status=status)
 
 
