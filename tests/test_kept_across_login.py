@@ -218,3 +218,23 @@ async def test_kept_text_expires(client):
     await login(client)
     assert KEPT_NOTICE not in await (await client.get("/posts/new")).text()
     assert await client.app[STORE].kept_forms.purge_expired() == 1
+
+
+async def test_forms_are_marked_for_the_browsers_own_copy(client, other_browser):
+    """drafts.js keeps a copy of every form marked data-draft (per user and form); a form the
+    server sent back with the text unsaved in it is marked data-unsaved."""
+    await register(client, "alice")
+    script = '<script src="/static/js/drafts.js?v='
+    page = await (await client.get("/posts/new")).text()
+    assert 'data-draft="alice:post:new">' in page and script in page
+    response = await send_post_form(client, "/posts/new", form_values(page), {**TYPED, "title": ""})
+    assert response.status == 400 and 'data-draft="alice:post:new" data-unsaved>' in await response.text()
+    location = await create_post(client, title="Marked")
+    number = location.split("/")[2]
+    assert f'data-draft="alice:post:{number}:edit">' in await (await client.get(location + "/edit")).text()
+    post = await (await client.get(location)).text()
+    assert f'data-draft="alice:post:{number}:comment">' in post and script in post
+    refused = await post_form(client, location + "/comments", {"body": " "}, form_page=location)
+    assert f'data-draft="alice:post:{number}:comment" data-unsaved>' in await refused.text()
+    reader = other_browser()
+    assert script not in await (await reader.get(location)).text()  # nobody to keep anything for
