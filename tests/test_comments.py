@@ -146,7 +146,7 @@ async def test_a_refused_comment_comes_back_at_the_comment_form_with_its_text_an
     page = await response.text()
     # The form posts to an address ending in #comment-form, so the page that comes back is
     # scrolled to the form (no JavaScript needed); its textarea takes the focus.
-    form = re.search(r'<form method="post" action="([^"]+)" class="card comment-form" id="comment-form">(.*?)</form>',
+    form = re.search(r'<form method="post" action="([^"]+)" class="card comment-form" id="comment-form"[^>]*>(.*?)</form>',
                      page, re.S)
     assert form and form.group(1) == post + "/comments#comment-form"
     field = form.group(2)

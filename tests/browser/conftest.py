@@ -8,6 +8,7 @@ after them (GUIDE.md, section 5).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -191,6 +192,12 @@ async def log_in(page: Page, username: str, password: str = STRONG_PASSWORD) -> 
     await form.get_by_label("Username or email").fill(username)
     await form.get_by_label("Password").fill(password)
     await form.get_by_role("button", name="Log in").click()
+
+
+async def live_connected(page: Page) -> None:
+    """Waits until a published post's page has opened its live socket, so that leaving it
+    next does not drop the socket mid-handshake (which the server logs as an error)."""
+    await expect(page.locator("#presence")).to_have_text(re.compile(r"\d+ reading now"))
 
 
 async def log_out(page: Page) -> None:
