@@ -17,7 +17,7 @@ def add_commands(commands: Any) -> None:
     add_data_dir(init)
     init.set_defaults(run=init_db)
 
-    tidy = commands.add_parser("cleanup", help="remove image files no post uses, expired sessions and old login failures")
+    tidy = commands.add_parser("cleanup", help="remove image files no post uses, expired sessions and kept forms")
     tidy.add_argument("--min-age", type=int, default=3600,
                       help="spare image files younger than this many seconds (uploads in progress); default 3600")
     add_data_dir(tidy)
@@ -46,7 +46,9 @@ def cleanup(args: argparse.Namespace, config: Config) -> int:
     async def work(store: Store) -> int:
         removed = await remove_orphan_images(store, ImageFiles(config.data_dir / "images"), args.min_age)
         sessions = await store.sessions.purge_expired()
-        print(f"removed {len(removed)} orphan image file(s) and {sessions} expired session(s)")
+        kept = await store.kept_forms.purge_expired()
+        print(f"removed {len(removed)} orphan image file(s), {sessions} expired session(s)"
+              f" and {kept} expired kept form(s)")
         return 0
 
     return with_store(config, work)
