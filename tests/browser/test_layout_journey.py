@@ -74,6 +74,10 @@ async def test_dark_mode_gives_dark_pages_that_pass_the_contrast_checks(new_page
     red, green, blue = (int(part) for part in re.findall(r"\d+", background)[:3])
     assert max(red, green, blue) < 60, f"the page is not dark: {background}"
     await screenshot(page, "dark-home-empty")
+    await page.goto(live_server + "/login")
+    await page.get_by_role("button", name="Log in").click()  # an error in the dark as well
+    await expect(page.get_by_role("alert")).to_be_visible()
+    await screenshot(page, "dark-login-error")
     await register(page, live_server, "alice", "alice@example.com")
     await assert_accessible(page, "dark register → home")
 
