@@ -164,3 +164,24 @@ async def test_a_broken_multipart_body_is_a_400_not_a_500(client):
                                  headers={"Content-Type": "multipart/form-data; boundary=XX"})
     assert response.status == 400
     assert "could not be read" in await response.text()
+
+
+async def test_a_form_of_thousands_of_fields_keeps_the_first_thousand_and_still_works(client):
+    await register(client, "alice")
+    post = await publish(client)
+    token = await csrf_token(client, post)
+    fields = {"csrf_token": token, "body": "Still a comment", **{f"extra{n}": "x" for n in range(5000)}}
+    body, headers = urlencoded(fields)
+    response = await client.post(post + "/comments", data=body, headers=headers, allow_redirects=False)
+    assert response.status == 303
+    assert "Still a comment" in await (await client.get(post)).text()
+
+
+async def test_text_is_decoded_as_the_browser_encoded_it(client):
+    await register(client, "alice")
+    post = await publish(client)
+    token = await csrf_token(client, post)
+    text = "Crème brûlée, 東京, 🙂 & 100% + more=equal"
+    body, headers = urlencoded({"csrf_token": token, "body": text})
+    assert (await client.post(post + "/comments", data=body, headers=headers, allow_redirects=False)).status == 303
+    assert "Crème brûlée, 東京, 🙂 &amp; 100% + more=equal" in await (await client.get(post)).text()

@@ -25,6 +25,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 TEXT_FIELD_MAX_BYTES = 2 * 1024 * 1024
 TEXT_TOTAL_MAX_BYTES = 4 * 1024 * 1024
 MAX_KEPT_FILES = 2  # our forms have one file field; a few more are read and dropped
+MAX_FIELDS = 1000  # no form of ours has a tenth of this; more names are read and dropped
 CHUNK = 64 * 1024
 
 
@@ -115,11 +116,13 @@ class _FormReader:
     def _text_room(self) -> int:
         return max(0, min(TEXT_FIELD_MAX_BYTES, TEXT_TOTAL_MAX_BYTES - self.text_bytes))
 
-    def _add_text(self, name: str, raw: bytes, was_cut: bool, decode: str) -> None:
+    def _add_text(self, name: str, raw: bytes, was_cut: bool, value: str) -> None:
         self.text_bytes += len(raw)
+        if name in self.fields or len(self.fields) >= MAX_FIELDS:
+            return  # the first value of a name counts, as in request.post().get()
+        self.fields[name] = value
         if was_cut:
             self.cut.add(name)
-        self.fields.setdefault(name, decode)
 
     # multipart/form-data: the post form, with its file ---------------------------------
 
@@ -185,9 +188,8 @@ class _FormReader:
         if not pair.strip():
             return
         charset = self.request.charset or "utf-8"
-        name, _, value = pair.partition(b"=")
-        self._add_text(unquote_plus(name.decode("latin-1"), charset, "replace"), pair, cut,
-                       unquote_plus(value.decode("latin-1"), charset, "replace"))
+        name, _, value = pair.decode(charset, "replace").partition("=")
+        self._add_text(unquote_plus(name, charset, "replace"), pair, cut, unquote_plus(value, charset, "replace"))
 
 
 FieldErrors = dict[str, str]
