@@ -61,7 +61,7 @@ async def test_an_image_over_the_size_limit_brings_the_form_back_with_everything
     await register(page, live_server, "alice", "alice@example.com")
     await page.goto(live_server + "/posts/new")
     await _fill_post_form(page, huge)
-    async with page.expect_response(lambda r: r.request.method == "POST") as answer:
+    async with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/posts/new")) as answer:
         await page.get_by_role("button", name="Save").click()
     assert (await answer.value).status == 400
 
