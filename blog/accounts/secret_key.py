@@ -42,7 +42,8 @@ def load_or_create(data_dir: Path) -> bytes:
 
 
 def session_key(secret_key: str | None, data_dir: Path) -> bytes:
-    """The key as Fernet takes it: BLOG_SECRET_KEY's, or the one kept in the data folder."""
+    """The site's one secret as Fernet takes it (BLOG_SECRET_KEY's, or the one kept in the
+    data folder); other keys are derived from it."""
     return fernet_key(secret_key) if secret_key else load_or_create(data_dir)
 
 

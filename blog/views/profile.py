@@ -13,15 +13,17 @@ from blog.accounts.email_change import EmailLinkProblem, ask_for_change, confirm
 from blog.content.avatars import save_square_upload
 from blog.content.images import ImageRejected
 from blog.content.profiles import validate_profile
-from blog.keys import STORE
+from blog.content.uploads import oversized_file
+from blog.keys import CONFIG, STORE
 from blog.store.users import EmailTaken, User
-from blog.web.forms import FieldErrors, text_fields
+from blog.web.forms import FieldErrors, read_form, text_fields
 
 NOTICES = {
     "profile": "Your profile is saved.",
     "email_sent": "We have sent a link to your new address. Your address changes when you open it.",
     "email": "Your email address is changed.",
 }
+PROFILE_FIELDS = ("display_name", "bio", "remove_avatar")
 
 
 def _me(request: web.Request) -> User:
@@ -53,15 +55,21 @@ async def profile(request: web.Request) -> web.Response:
 @require_login
 async def save_profile(request: web.Request) -> web.Response:
     user = _me(request)
-    values = await text_fields(request, "display_name", "bio", "remove_avatar")
+    form = await read_form(request)
+    values = form.text(*PROFILE_FIELDS)
     clean, errors = validate_profile(values)
+    too_large = oversized_file(form, "avatar", request.config_dict[CONFIG].max_image_bytes)
+    if too_large:  # said whatever else is wrong
+        errors["avatar"] = too_large
     avatar = None
     if not errors:
         try:
-            avatar = await save_square_upload(request, (await request.post()).get("avatar"))
+            avatar = await save_square_upload(request, form.files.get("avatar"))
         except ImageRejected as exc:
             errors["avatar"] = f"{exc} Choose another file."
     if errors:
+        if "avatar" not in errors and form.chose_file("avatar"):  # a browser cannot put a file back
+            errors["avatar"] = "Your profile was not saved, so the picture you chose was not kept: choose it again."
         return _page(request, user, {**values, "new_email": ""}, errors, status=400)
     changes: dict[str, str | None] = dict(clean)
     if avatar is not None:
