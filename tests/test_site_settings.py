@@ -11,6 +11,7 @@ from blog.keys import STORE
 
 from .conftest import csrf_token, register
 from .posts_helpers import People, create_post, field_errors, make_image, people
+from .test_posts_images import clean_up_now
 
 SETTINGS = {"title": "Harbour Notes", "description": "Tides, boats and the people on them.",
             "footer": "© The harbour crew", "nav_links": "About | /pages/about\nElsewhere | https://example.org/",
@@ -151,6 +152,7 @@ async def test_the_icon_is_cropped_square_and_shown_in_the_header(client):
 
     assert (await save(client, remove_icon="1")).status == 303
     assert "brand-icon" not in await (await client.get("/")).text()
+    await clean_up_now(client)  # no request deletes files: the cleanup does (see content/uploads.py)
     assert (await client.get(f"/images/{icon.group(1)}")).status == 404  # nothing else used the file
 
 
