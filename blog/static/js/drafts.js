@@ -56,6 +56,10 @@
       else if (element.type === "checkbox") element.checked = values[element.name] !== "";
       else element.value = values[element.name];
       element.dispatchEvent(new Event("input", { bubbles: true })); // the preview follows
+      // and so does whatever listens for choices (the schedule's time shows for "Scheduled")
+      if (element.type === "radio" || element.type === "checkbox") {
+        element.dispatchEvent(new Event("change", { bubbles: true }));
+      }
     });
   }
 
@@ -172,7 +176,9 @@
     }
     form.addEventListener("input", later);
     form.addEventListener("change", later);
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
+      // Held back by another script (pictures still uploading): not sent, still being written.
+      if (event.defaultPrevented) return;
       keep();
       sending = true;
       if (tab) tab.setItem(SENT, key);
