@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 import re
 
+from aiohttp import FormData
+
 from blog.keys import FORM_OWNERS, STORE
 
 from .conftest import STRONG_PASSWORD, login, logout, post_form, register
@@ -261,3 +263,29 @@ async def test_a_new_page_sent_after_the_session_ended_is_back_on_the_page_form(
     response = await send_post_form(client, "/pages/new", values, page_fields)
     assert response.status == 303 and response.headers["Location"] == "/pages/about-us"
 
+
+async def test_a_profile_sent_after_the_session_ended_is_back_after_logging_in(client, other_browser):
+    await register(client, "alice")
+    laptop = other_browser()
+    await login(laptop)
+    loaded = await loaded_form(laptop, "/account/profile")
+    assert loaded["form_owner"]
+    assert (await post_form(client, "/account/sessions/end-others", {}, form_page="/account")).status == 303
+
+    typed = {"display_name": "Alice Liddell", "bio": "A long bio,\n\nwritten with care."}
+    data = FormData()
+    for name, value in {**typed, "form_owner": loaded["form_owner"], "csrf_token": loaded["csrf_token"]}.items():
+        data.add_field(name, value)
+    data.add_field("avatar", make_image("PNG"), filename="me.png", content_type="image/png")
+    response = await laptop.post("/account/profile", data=data, allow_redirects=False)
+    assert (response.status, response.headers["Location"]) == (303, "/login?next=/account/profile")
+    user = await client.app[STORE].users.by_username("alice")
+    assert user is not None and user.display_name == ""  # kept, not saved
+
+    await login(laptop, next="/account/profile")
+    page = await (await laptop.get("/account/profile")).text()
+    assert "Your session ended before your profile was saved" in page
+    values = form_values(page)
+    assert {name: values[name] for name in typed} == typed
+    assert "choose it again" in field_errors(page)["avatar"]
+    assert form_values(await (await laptop.get("/account/profile")).text())["display_name"] == ""  # once

@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from blog.accounts.current import current_user, require_login
 from blog.accounts.email_change import EmailLinkProblem, ask_for_change, confirm, open_link
+from blog.accounts.kept_forms import form_owner, keeps_text, take_kept_text
 from blog.content.avatars import save_square_upload
 from blog.content.images import ImageRejected
 from blog.content.profiles import validate_profile
@@ -24,6 +25,7 @@ NOTICES = {
     "email": "Your email address is changed.",
 }
 PROFILE_FIELDS = ("display_name", "bio", "remove_avatar")
+KEPT_FILE_NOTE = "You had chosen a picture, and a browser cannot keep one across a login: choose it again."
 
 
 def _me(request: web.Request) -> User:
@@ -33,12 +35,14 @@ def _me(request: web.Request) -> User:
 
 
 def _page(request: web.Request, user: User, values: dict[str, str] | None = None, errors: FieldErrors | None = None,
-          status: int = 200) -> web.Response:
+          status: int = 200, *, kept: bool = False) -> web.Response:
     context: dict[str, Any] = {
         "user": user,
         "values": values or {"display_name": user.display_name, "bio": user.bio, "new_email": ""},
         "errors": errors or {},
-        "notice": NOTICES.get(request.query.get("done", ""), "") if status == 200 else "",
+        "notice": NOTICES.get(request.query.get("done", ""), "") if status == 200 and not kept else "",
+        "kept": kept,
+        "form_owner": form_owner(request),
     }
     return aiohttp_jinja2.render_template("account/profile.html", request, context, status=status)
 
@@ -47,12 +51,27 @@ def _done(request: web.Request, what: str) -> web.HTTPSeeOther:
     return web.HTTPSeeOther(location=str(request.app.router["profile"].url_for().with_query(done=what)))
 
 
+def _profile_form(request: web.Request) -> str:
+    return "profile"
+
+
+def _profile_page(request: web.Request) -> str:
+    return str(request.app.router["profile"].url_for())
+
+
 @require_login
 async def profile(request: web.Request) -> web.Response:
-    return _page(request, _me(request))
+    user = _me(request)
+    kept = await take_kept_text(request, _profile_form(request))
+    if kept is None:
+        return _page(request, user)
+    # Sent after the session had ended: back in the form, to be saved by pressing Save.
+    values = {"display_name": user.display_name, "bio": user.bio, **kept.text(*PROFILE_FIELDS), "new_email": ""}
+    return _page(request, user, values, {"avatar": KEPT_FILE_NOTE} if kept.had_file else {}, kept=True)
 
 
 @require_login
+@keeps_text(_profile_form, _profile_page)
 async def save_profile(request: web.Request) -> web.Response:
     user = _me(request)
     form = await read_form(request)
