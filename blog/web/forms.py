@@ -24,7 +24,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 # percent-encoded), so a field is cut here only when it could never be accepted anyway.
 TEXT_FIELD_MAX_BYTES = 2 * 1024 * 1024
 TEXT_TOTAL_MAX_BYTES = 4 * 1024 * 1024
-MAX_KEPT_FILES = 2  # our forms have one file field; a few more are read and dropped
+MAX_KEPT_FILES = 2  # the editor has two file fields (header image, picture for the text); more are read and dropped
 MAX_FIELDS = 1000  # no form of ours has a tenth of this; more names are read and dropped
 CHUNK = 64 * 1024
 
