@@ -115,6 +115,9 @@ CREATE INDEX posts_sitemap ON posts (id, slug, updated_at)
 -- An author's drafts, paged newest change first like every other list.
 CREATE INDEX posts_drafts_by_author ON posts (author_id, updated_at DESC, id DESC)
     WHERE status = 'draft' AND deleted_at IS NULL;
+-- Its scheduled posts, soonest first, shown above them.
+CREATE INDEX posts_scheduled_by_author ON posts (author_id, publish_at, id)
+    WHERE status = 'scheduled' AND deleted_at IS NULL;
 
 -- listed_at copies posts.published_at while the post is public (NULL otherwise),
 -- so a tag page pages through its own index without touching other tags.
