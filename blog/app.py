@@ -13,6 +13,7 @@ from blog.accounts.cookie import SESSION_COOKIE, session_storage
 from blog.accounts.current import check_login
 from blog.accounts.device_cookies import DeviceCookies
 from blog.accounts.devices import device_name
+from blog.accounts.kept_forms import FormOwners
 from blog.accounts.passwords import Passwords
 from blog.accounts.secret_key import SessionKey, session_key
 from blog.api.app import create_api
@@ -25,6 +26,7 @@ from blog.keys import (
     CONFIG,
     DEVICE_COOKIES,
     DOCUMENTS,
+    FORM_OWNERS,
     IMAGE_EXECUTOR,
     IMAGE_FILES,
     IMAGE_QUEUE,
@@ -59,6 +61,7 @@ from blog.views import (
     editor,
     feeds,
     history,
+    icon,
     images,
     live,
     pages,
@@ -104,6 +107,7 @@ def create_app(config: Config) -> web.Application:
     )
     app[CONFIG] = config
     app[REQUEST_IDS] = RequestIds()
+    app[FORM_OWNERS] = FormOwners(key)
     app[PAGE_CACHE] = page_cache
     app[STORE] = store
     app[SHARED_PAGES] = SharedPages(store.db)
@@ -130,7 +134,7 @@ def create_app(config: Config) -> web.Application:
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)
     for module in (posts, editor, history, trash, images, uploads, comments, live, social, auth, account,
                    pages, profile, account_deletion, password_reset, admin_settings, admin_users,
-                   feeds, sitemap, search, browse, archive):
+                   feeds, sitemap, search, browse, archive, icon):
         module.setup_routes(app)
     app.add_subapp(API_PREFIX, create_api(config))
     return app

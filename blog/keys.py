@@ -12,6 +12,7 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from blog.accounts.device_cookies import DeviceCookies
+    from blog.accounts.kept_forms import FormOwners
     from blog.accounts.passwords import Passwords
     from blog.config import Config
     from blog.content.image_queue import ImageQueue
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from blog.store.remembered import Remembered
     from blog.store.users import User
     from blog.web.documents import Document
+    from blog.web.forms import SubmittedForm
     from blog.web.page_cache import PageCache
     from blog.web.request_ids import RequestIds
     from blog.web.shared_pages import SharedPages
@@ -43,6 +45,8 @@ SHARED_PAGES: web.AppKey[SharedPages] = web.AppKey("shared_pages")
 REQUEST_IDS: web.AppKey[RequestIds] = web.AppKey("request_ids")
 # Mail goes out through this, in the background (blog/mail/).
 MAILER: web.AppKey[Mailer] = web.AppKey("mailer")
+# Stamps forms with the user who loaded them, so text sent after the session ended is kept for them.
+FORM_OWNERS: web.AppKey[FormOwners] = web.AppKey("form_owners")
 # The API's OpenAPI document (blog/api/openapi.json), read once at start-up and served as is.
 API_OPENAPI: web.AppKey[str] = web.AppKey("api_openapi")
 # Feeds, sitemaps and robots.txt, by (public address, name), until the next change.
@@ -57,3 +61,5 @@ SESSION_ID: web.RequestKey[int] = web.RequestKey("session_id")
 CLIENT_ADDRESS: web.RequestKey[str] = web.RequestKey("client_address")
 # A device cookie made by a successful login, written on the response as it is prepared.
 NEW_DEVICE_COOKIE: web.RequestKey[str] = web.RequestKey("new_device_cookie")
+# The request's form, read once as a stream by blog.web.forms.read_form.
+SUBMITTED_FORM: web.RequestKey[SubmittedForm] = web.RequestKey("submitted_form")

@@ -57,7 +57,8 @@ def multipart(fields: dict[str, str], token: str, image: tuple[str, bytes, str] 
         data.add_field(name, value)
     data.add_field("csrf_token", token)
     filename, content, content_type = image or ("", b"", "application/octet-stream")
-    data.add_field("image", content, filename=filename, content_type=content_type)
+    # A file object, not bytes: aiohttp warns about (and so, here, refuses) bytes over 1 MB.
+    data.add_field("image", io.BytesIO(content), filename=filename, content_type=content_type)
     return data
 
 

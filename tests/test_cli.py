@@ -112,8 +112,11 @@ def test_cleanup_removes_only_orphan_images(tmp_path):
         conn.execute("INSERT INTO users (username, email, password_hash, role, created_at) VALUES ('a', 'a@example.com', 'x', 'admin', 'now')")
         conn.execute("INSERT INTO posts (author_id, slug, title, excerpt, body, body_html, status, image, thumbnail,"
                      " created_at, updated_at) VALUES (1, 's', 't', 'e', 'b', 'b', 'draft', ?, ?, 'now', 'now')", (used, used))
+        conn.execute("INSERT INTO kept_forms (token_hash, user_id, form, fields, created_at, expires_at)"
+                     " VALUES ('h', 1, 'post:new', '{}', '2000-01-01T00:00:00.000000Z', '2000-01-01T01:00:00.000000Z')")
     spared = blog("cleanup", "--min-age", "3600", data_dir=tmp_path)
     assert spared.returncode == 0 and "removed 0 orphan" in spared.stdout  # too young: maybe an upload in progress
+    assert "and 1 expired kept form(s)" in spared.stdout
     result = blog("cleanup", "--min-age", "0", data_dir=tmp_path)
     assert result.returncode == 0 and "removed 1 orphan image" in result.stdout
     assert files.names() == {used} and orphan not in files.names()

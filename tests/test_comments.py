@@ -135,3 +135,22 @@ async def test_deleting_a_comment_of_another_post_is_404(client):
     comment_id = comment_ids(await (await client.get(first)).text())[0]
     response = await post_form(client, f"{second}/comments/{comment_id}/delete", {}, form_page=second)
     assert response.status == 404
+
+
+async def test_a_refused_comment_comes_back_at_the_comment_form_with_its_text_and_message(client):
+    await register(client, "alice")
+    post = await publish(client)
+    too_long = "Long thoughts. " * 400
+    response = await comment(client, post, too_long)
+    assert response.status == 400
+    page = await response.text()
+    # The form posts to an address ending in #comment-form, so the page that comes back is
+    # scrolled to the form (no JavaScript needed); its textarea takes the focus.
+    form = re.search(r'<form method="post" action="([^"]+)" class="card comment-form" id="comment-form"[^>]*>(.*?)</form>',
+                     page, re.S)
+    assert form and form.group(1) == post + "/comments#comment-form"
+    field = form.group(2)
+    assert re.search(r'<textarea id="field-comment"[^>]*aria-describedby="error-comment"[^>]* autofocus>'
+                     + re.escape(too_long) + "</textarea>", field)
+    assert 'id="error-comment">Keep comments to 5,000 characters (this one has 6,000).</p>' in field
+    assert 'id="error-comment">Write something' in (await (await comment(client, post, "  ")).text())

@@ -143,13 +143,19 @@ def test_table_with_alignment_uses_align_not_style() -> None:
 
 def test_code_fence_keeps_language_class() -> None:
     out = render_markdown("```python\nprint('hi') & <b>\n```")
-    assert out.startswith('<pre><code class="language-python">')
+    assert out.startswith('<pre tabindex="0"><code class="language-python">')
     # Highlighted into spans (tests/test_highlighting.py), the code itself still escaped.
     assert "<b>" not in out
     assert html.unescape(re.sub(r"<[^>]+>", "", out)).strip() == "print('hi') & <b>"
 
     plain = render_markdown("```nosuchlanguage\nprint('hi') & <b>\n```")
     assert "print('hi') &amp; &lt;b&gt;" in plain
+
+
+def test_code_blocks_can_be_reached_by_keyboard_and_no_other_tabindex_survives() -> None:
+    out = render_markdown("    indented code\n\n```\nfenced\n```")
+    assert out.count('<pre tabindex="0">') == 2
+    assert "<pre" not in render_markdown('<pre tabindex="5">x</pre>')  # raw HTML stays escaped text
 
 
 @pytest.mark.parametrize("info", ["c++", "objective-c", "shell_session"])

@@ -208,7 +208,7 @@ async def test_code_blocks_keep_their_language_and_external_links_are_marked(cli
     location = await create_post(client, title="Markdown", body=body)
     page = await (await client.get(location)).text()
     # Highlighted into token spans when saved; the string inside stays escaped text.
-    assert re.search(r'<pre><code class="language-python"><span class="tok-nb">print</span>.*?'
+    assert re.search(r'<pre tabindex="0"><code class="language-python"><span class="tok-nb">print</span>.*?'
                      r"<span class=\"tok-s1\">'&lt;b&gt;hi&lt;/b&gt;'</span>.*?</code></pre>", page, re.DOTALL)
     assert '<a href="https://example.com/page" rel="nofollow noopener">outside</a>' in page
     assert '<a href="/posts/1/x">inside</a>' in page

@@ -7,6 +7,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from aiohttp_session import get_session
 
+from blog.accounts.kept_forms import form_spot, keep_for_later
 from blog.keys import CURRENT_USER, SESSION_ID, STORE
 from blog.store.users import User
 
@@ -38,11 +39,15 @@ def login_url(request: web.Request) -> str:
 
 @web.middleware
 async def check_login(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Loads the current user from the session and guards handlers marked @require_login."""
+    """Loads the current user from the session and guards handlers marked @require_login;
+    keeps what a form marked @keeps_text sent after its session ended (see kept_forms)."""
     user, session_id = await _resolve_session(request)
     if user is not None and session_id is not None:
         request[CURRENT_USER], request[SESSION_ID] = user, session_id
-    elif getattr(handler, LOGIN_REQUIRED, False):
+    spot = form_spot(handler)
+    if spot is not None:  # a form sent from a session that has ended is kept, never acted on
+        await keep_for_later(request, spot, user)
+    if user is None and getattr(handler, LOGIN_REQUIRED, False):
         raise web.HTTPSeeOther(location=login_url(request))
     return await handler(request)
 

@@ -10,6 +10,7 @@ from aiohttp_session import get_session, new_session
 
 from blog.accounts.addresses import client_address
 from blog.accounts.current import SESSION_TOKEN
+from blog.accounts.kept_forms import KEPT_SESSION_KEY
 from blog.accounts.throttle import cancel_attempt, login_limits, reserve_attempt
 from blog.keys import CONFIG, CURRENT_USER, DEVICE_COOKIES, PASSWORDS, SESSION_ID, STORE
 from blog.store.users import User
@@ -56,8 +57,11 @@ async def log_in(request: web.Request, user: User) -> None:
     session_id, token = await request.app[STORE].sessions.start(
         user.id, config.session_max_age, request.headers.get("User-Agent", ""), client_address(request)
     )
+    kept = (await get_session(request)).get(KEPT_SESSION_KEY)  # text kept for after this login
     session = await new_session(request)
     session[SESSION_TOKEN] = token
+    if kept is not None:
+        session[KEPT_SESSION_KEY] = kept
     rotate_csrf_token(session)
     request[CURRENT_USER], request[SESSION_ID] = user, session_id
     request.config_dict[DEVICE_COOKIES].remember(request, user.id)  # this browser may log in while strangers guess

@@ -17,7 +17,8 @@ def add_commands(commands: Any) -> None:
     add_data_dir(init)
     init.set_defaults(run=init_db)
 
-    tidy = commands.add_parser("cleanup", help="remove image files no post uses, expired sessions and old login attempts")
+    tidy = commands.add_parser("cleanup", help="remove image files no post uses, expired sessions, old login attempts"
+                                               " and expired kept forms")
     tidy.add_argument("--min-age", type=int, default=3600,
                       help="the grace period: spare image files saved less than this many seconds ago (uploads in progress); default 3600")
     add_data_dir(tidy)
@@ -47,8 +48,9 @@ def cleanup(args: argparse.Namespace, config: Config) -> int:
         removed = await remove_orphan_images(store, ImageFiles(config.data_dir / "images"), args.min_age)
         sessions = await store.sessions.purge_expired()
         attempts = await store.attempts.purge_older_than(ATTEMPTS_KEEP)
-        print(f"removed {len(removed)} orphan image file(s), {sessions} expired session(s)"
-              f" and {attempts} old login or registration attempt(s)")
+        kept = await store.kept_forms.purge_expired()
+        print(f"removed {len(removed)} orphan image file(s), {sessions} expired session(s),"
+              f" {attempts} old login or registration attempt(s) and {kept} expired kept form(s)")
         return 0
 
     return with_store(config, work)

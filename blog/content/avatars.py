@@ -15,6 +15,7 @@ from PIL import Image, ImageOps
 from blog.content.images import process_image
 from blog.content.uploads import decoded, stored, uploaded_bytes
 from blog.keys import CONFIG
+from blog.web.forms import Upload
 
 LARGE = 256  # the profile page
 SMALL = 64  # bylines and comments, shown at 32 CSS pixels (sharp on a 2x screen)
@@ -51,12 +52,12 @@ def _encode(image: Image.Image, output_format: str) -> bytes:
     return buffer.getvalue()
 
 
-async def save_square_upload(request: web.Request, field: object) -> tuple[str, str] | None:
+async def save_square_upload(request: web.Request, upload: Upload | None) -> tuple[str, str] | None:
     """Stores an uploaded picture as a square in two sizes; returns the (large, small) file names.
 
     None when no file was chosen; ImageRejected for a file that is not a usable image;
     a 413 for one over the size limit."""
-    data = uploaded_bytes(field)
+    data = uploaded_bytes(upload)
     if data is None:
         return None
     limit = request.config_dict[CONFIG].max_image_bytes

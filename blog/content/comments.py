@@ -18,11 +18,13 @@ class CommentsClosed(Exception):
     """The post takes no new comments (its author or the site's setting said so)."""
 
 
-def comment_problem(body: str) -> str | None:
+def comment_problem(body: str, *, cut: bool = False) -> str | None:
+    """What is wrong with a comment, or None. `cut`: the form reader kept only the start of it."""
     if not body.strip():
         return "Write something before sending."
     if len(body) > COMMENT_MAX:
-        return f"Keep comments to {COMMENT_MAX:,} characters (this one has {len(body):,})."
+        length = f"more than {len(body):,}" if cut else f"{len(body):,}"
+        return f"Keep comments to {COMMENT_MAX:,} characters (this one has {length})."
     return None
 
 

@@ -242,6 +242,9 @@ def _sanitize(rendered: str) -> str:
         # rel is set by _annotate_tokens (external links only) and allowed
         # above with one exact value, so nh3 must not add its own.
         link_rel=None,
+        # A code block scrolls sideways when its lines are long: keyboard users must be
+        # able to reach it to scroll it (WCAG 2.1.1), so it takes the focus like a link.
+        set_tag_attribute_values={"pre": {"tabindex": "0"}},
     )
 
 

@@ -25,6 +25,7 @@ from blog.content.images import ImageFiles, process_image, process_inline_image
 from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, IMAGE_QUEUE, STORE
 from blog.ops.memory import give_back_free_memory
 from blog.store.images import ImageSize
+from blog.web.forms import SubmittedForm, Upload
 from blog.web.paths import IMAGES_PREFIX
 
 T = TypeVar("T")
@@ -60,11 +61,21 @@ def too_large(limit: int) -> str:
     return f"This image is larger than {limit / 1024 / 1024:g} MB, the most this site accepts. Choose a smaller file."
 
 
-def uploaded_bytes(field: object) -> bytes | None:
-    """The bytes of a chosen file, or None when the file field was left empty."""
-    if not isinstance(field, web.FileField) or not field.filename:
+def oversized_file(form: SubmittedForm, name: str, limit: int) -> str | None:
+    """The error for a file the form reader left out for its size (web/forms.py), or None.
+    Said at the file's own field: everything else the form held comes back with it."""
+    size = form.oversized.get(name)
+    if size is None:
         return None
-    return field.file.read() or None
+    return f"This file is {size / 1e6:.1f} MB; an image can be at most {limit / 1e6:.1f} MB. Choose a smaller file."
+
+
+def uploaded_bytes(upload: Upload | None) -> bytes | None:
+    """The bytes of a chosen file as read_form kept it, or None when the file field was left
+    empty (a file over the size limit is not kept: see SubmittedForm.oversized)."""
+    if upload is None or not upload.filename:
+        return None
+    return upload.data or None
 
 
 async def decoded(request: web.Request, make: Callable[..., T], data: bytes) -> T:
@@ -91,12 +102,12 @@ async def stored(request: web.Request, save: Callable[[ImageFiles], T]) -> T:
     return await asyncio.get_running_loop().run_in_executor(executor, save, files)
 
 
-async def save_upload(request: web.Request, field: object) -> tuple[str, str] | None:
+async def save_upload(request: web.Request, upload: Upload | None) -> tuple[str, str] | None:
     """Validates, re-encodes and stores an uploaded image; returns (display, thumbnail) names.
 
     None when no file was chosen. ImageRejected for a file that is not a usable
     image; a 413 for one over the size limit."""
-    data = uploaded_bytes(field)
+    data = uploaded_bytes(upload)
     if data is None:
         return None
     config = request.config_dict[CONFIG]

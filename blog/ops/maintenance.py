@@ -32,12 +32,13 @@ async def remove_orphan_images(store: Store, files: ImageFiles, min_age: float =
 
 async def tidy(store: Store, files: ImageFiles) -> None:
     sessions = await store.sessions.purge_expired()
+    kept = await store.kept_forms.purge_expired()
     failures = await store.attempts.purge_older_than(ATTEMPTS_KEEP)
     await store.reset_requests.purge_older_than(ATTEMPTS_KEEP)
     await store.account_tokens.purge_expired()
     images = await remove_orphan_images(store, files)
-    log.info("maintenance: %d expired sessions, %d old login and registration attempts, %d orphan images removed",
-             sessions, failures, len(images))
+    log.info("maintenance: %d expired sessions, %d expired kept forms, %d old login and registration attempts,"
+             " %d orphan images removed", sessions, kept, failures, len(images))
 
 
 async def _every_hour(app: web.Application) -> None:

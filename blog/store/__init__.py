@@ -12,6 +12,7 @@ from blog.store.comments import Comments
 from blog.store.db import open_database
 from blog.store.feeds import Feeds
 from blog.store.images import Images
+from blog.store.kept_forms import KeptForms
 from blog.store.live_events import LiveEvents
 from blog.store.live_messages import LiveMessages
 from blog.store.posts import Posts
@@ -55,6 +56,7 @@ class Store:
         self.catalog = Catalog(self.db)
         self.feeds = Feeds(self.db)
         self.sitemap = Sitemap(self.db)
+        self.kept_forms = KeptForms(self.db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from slugify import slugify
@@ -152,6 +153,14 @@ LISTED_COLUMNS = (
 )
 
 
+def _published(post: ListedPost) -> str | None:
+    return post.published_at
+
+
+def _last_changed(post: ListedPost) -> str:
+    return post.updated_at
+
+
 def _post(row: Row) -> Post:
     values = dict(row)
     values["tags"] = _tags(values["tags"])
@@ -194,11 +203,9 @@ class Posts:
 
     async def _read_page(self, before: str | None, after: str | None, author_id: int | None,
                          tag: str | None, followed_by: int | None, period: tuple[str, str] | None = None) -> Page:
-        """A page of public posts, newest first, walking an index from a cursor.
-
-        `before` pages towards older posts, `after` towards newer ones; the cost of a
-        page does not depend on how deep it is. `period` (from, until) keeps the posts
-        published from the first moment up to, not including, the second (the archive)."""
+        """A page of public posts, newest first, walking an index from a cursor. `period`
+        (from, until) keeps the posts published from the first moment up to, not including,
+        the second (the archive)."""
         params: list[object]
         if tag is not None:
             source = "FROM post_tags JOIN posts ON posts.id = post_tags.post_id" \
@@ -218,11 +225,20 @@ class Posts:
         if period is not None:
             where.append(f"{keys[0]} >= ? AND {keys[0]} < ?")
             params.extend(period)
+        return await self._keyset_page(source, where, params, keys, _published, before, after)
+
+    async def _keyset_page(self, source: str, where: list[str], params: list[object], keys: tuple[str, str],
+                           moment: Callable[[ListedPost], str | None], before: str | None, after: str | None) -> Page:
+        """One page of `source` ordered by `keys` (a time, then an id), newest first, from a cursor;
+        `moment` is a listed post's value of the time key, for the cursors.
+
+        `before` pages towards older posts, `after` towards newer ones; the cost of a
+        page does not depend on how deep it is."""
         cursor = after or before
         newest_first = after is None
         if cursor is not None:
-            where.append(f"({keys[0]}, {keys[1]}) {'<' if newest_first else '>'} (?, ?)")
-            params.extend(decode_cursor(cursor))
+            where = [*where, f"({keys[0]}, {keys[1]}) {'<' if newest_first else '>'} (?, ?)"]
+            params = [*params, *decode_cursor(cursor)]
         direction = "DESC" if newest_first else "ASC"
         rows = await self.db.fetchall(
             f"SELECT {LISTED_COLUMNS} {source} WHERE {' AND '.join(where)}"
@@ -239,19 +255,27 @@ class Posts:
         has_newer = cursor is not None if newest_first else more
         return Page(
             posts,
-            encode_cursor(posts[-1].published_at, posts[-1].id) if has_older else None,
-            encode_cursor(posts[0].published_at, posts[0].id) if has_newer else None,
+            encode_cursor(moment(posts[-1]), posts[-1].id) if has_older else None,
+            encode_cursor(moment(posts[0]), posts[0].id) if has_newer else None,
         )
 
-    async def drafts_of(self, author_id: int) -> list[ListedPost]:
-        """The author's unpublished posts: scheduled ones first (soonest first), then drafts."""
+    async def scheduled_of(self, author_id: int) -> list[ListedPost]:
+        """The author's scheduled posts, soonest first (they are few, and each is gone once it
+        is published); shown above their drafts."""
         rows = await self.db.fetchall(
             f"SELECT {LISTED_COLUMNS} FROM posts JOIN users AS authors ON authors.id = posts.author_id"
-            " WHERE posts.author_id = ? AND posts.status IN ('draft', 'scheduled') AND posts.deleted_at IS NULL"
-            " ORDER BY posts.status DESC, posts.publish_at, posts.updated_at DESC LIMIT 100",
+            " WHERE posts.author_id = ? AND posts.status = 'scheduled' AND posts.deleted_at IS NULL"
+            " ORDER BY posts.publish_at, posts.id LIMIT 100",
             (author_id,),
         )
         return [_listed(row) for row in rows]
+
+    async def drafts_page(self, author_id: int, *, before: str | None = None, after: str | None = None) -> Page:
+        """A page of the author's drafts, last changed first, paged like every list (see _keyset_page)."""
+        source = "FROM posts JOIN users AS authors ON authors.id = posts.author_id"
+        where = ["posts.author_id = ?", "posts.status = 'draft'", "posts.deleted_at IS NULL"]
+        return await self._keyset_page(source, where, [author_id], ("posts.updated_at", "posts.id"), _last_changed,
+                                       before, after)
 
     async def trashed(self, author_id: int | None) -> list[Post]:
         """Trashed posts, newest trash first; only one author's when author_id is given."""

@@ -12,8 +12,9 @@ from aiohttp import web
 from blog.accounts.current import admin_user, require_login
 from blog.content.avatars import save_square_upload
 from blog.content.images import ImageRejected
-from blog.keys import STORE
-from blog.web.forms import FieldErrors, text_fields
+from blog.content.uploads import oversized_file
+from blog.keys import CONFIG, STORE
+from blog.web.forms import FieldErrors, SubmittedForm, read_form
 from blog.web.site import Site, current_site
 
 TITLE_MAX = 100
@@ -68,14 +69,12 @@ def validate_settings(values: dict[str, Any]) -> tuple[dict[str, Any], FieldErro
     return {**clean, "nav_links": links}, errors
 
 
-async def _read_form(request: web.Request) -> dict[str, Any]:
-    values: dict[str, Any] = await text_fields(request, *TEXT_FIELDS, "remove_icon",
-                                               strip=("title", "description", "footer"))
-    form = await request.post()
-    values["registration_open"] = form.get("registration_open") == "on"
-    values["comments_default"] = form.get("comments_default") == "on"
-    values["icon"] = form.get("icon")
-    return values
+async def _read_form(request: web.Request) -> tuple[dict[str, Any], SubmittedForm]:
+    form = await read_form(request)
+    values: dict[str, Any] = form.text(*TEXT_FIELDS, "remove_icon", strip=("title", "description", "footer"))
+    values["registration_open"] = form.fields.get("registration_open") == "on"
+    values["comments_default"] = form.fields.get("comments_default") == "on"
+    return values, form
 
 
 def _page(request: web.Request, values: dict[str, Any], site: Site, errors: FieldErrors | None = None,
@@ -96,16 +95,21 @@ async def settings_form(request: web.Request) -> web.Response:
 async def save_settings(request: web.Request) -> web.Response:
     admin_user(request)
     site = await current_site(request)
-    values = await _read_form(request)
+    values, form = await _read_form(request)
     clean, errors = validate_settings(values)
+    too_large = oversized_file(form, "icon", request.config_dict[CONFIG].max_image_bytes)
+    if too_large:  # said whatever else is wrong
+        errors["icon"] = too_large
     icon = None
     if not errors:
         try:
-            icon = await save_square_upload(request, values["icon"])
+            icon = await save_square_upload(request, form.files.get("icon"))
         except ImageRejected as exc:
             errors["icon"] = f"{exc} Choose another file."
     if errors:
-        return _page(request, {**values, "icon": None}, site, errors, status=400)
+        if "icon" not in errors and form.chose_file("icon"):  # a browser cannot put a file back
+            errors["icon"] = "The settings were not saved, so the icon you chose was not kept: choose it again."
+        return _page(request, values, site, errors, status=400)
     store = request.config_dict[STORE]
     if icon is not None:
         clean["icon_large"], clean["icon"] = icon

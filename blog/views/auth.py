@@ -9,6 +9,7 @@ from aiohttp import web
 from email_validator import EmailNotValidError, validate_email
 
 from blog.accounts.current import current_user
+from blog.accounts.kept_forms import has_kept_text
 from blog.accounts.login import (
     LOGIN_MAX_LENGTH,
     AccountSuspended,
@@ -120,14 +121,16 @@ def _too_many_registrations(request: web.Request, fields: dict[str, str], refusa
 
 async def login_form(request: web.Request) -> web.Response:
     _already_logged_in(request)
-    context = {"login": "", "error": None, "next": safe_next(request.query.get("next"), "")}
+    context = {"login": "", "error": None, "next": safe_next(request.query.get("next"), ""),
+               "kept": await has_kept_text(request)}
     return _render("auth/login.html", request, context)
 
 
 async def login(request: web.Request) -> web.Response:
     fields = await text_fields(request, "username", "password", "next", strip=("username",))
     login_name, target = fields["username"], safe_next(fields["next"])
-    context = {"login": login_name[:LOGIN_MAX_LENGTH], "next": safe_next(fields["next"], ""), "error": None}
+    context = {"login": login_name[:LOGIN_MAX_LENGTH], "next": safe_next(fields["next"], ""), "error": None,
+               "kept": await has_kept_text(request)}
     try:
         user = await authenticate(request, login_name, fields["password"])
     except TooManyAttempts as exc:

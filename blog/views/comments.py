@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
+from blog.accounts.kept_forms import keeps_text
 from blog.content.comments import (
     CLOSED,
     CommentsClosed,
@@ -15,11 +16,20 @@ from blog.content.comments import (
 )
 from blog.keys import STORE
 from blog.views.posts import load_post, post_url, render_post_page
-from blog.web.forms import text_fields
+from blog.web.forms import read_form
 from blog.web.ids import path_id
 
 
+def _comment_form(request: web.Request) -> str:
+    return f"post:{request.match_info['id']}:comment"
+
+
+def _post_page(request: web.Request) -> str:
+    return request.path.removesuffix("/comments") + "#comment-form"
+
+
 @require_login
+@keeps_text(_comment_form, _post_page)
 async def create(request: web.Request) -> web.Response:
     user = current_user(request)
     assert user is not None
@@ -28,8 +38,9 @@ async def create(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="Comments open once the post is published.")
     if not post.comments_open:
         raise web.HTTPForbidden(text=CLOSED)
-    body = (await text_fields(request, "body"))["body"]
-    problem = comment_problem(body)
+    form = await read_form(request)
+    body = form.text("body")["body"]
+    problem = comment_problem(body, cut="body" in form.cut)
     if problem:
         return await render_post_page(request, post, comment_body=body, comment_error=problem, status=400)
     try:

@@ -11,28 +11,57 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
+from blog.accounts.kept_forms import form_owner, keeps_text, take_kept_text
 from blog.content.images import ImageRejected
 from blog.content.markdown import render_markdown
 from blog.content.permissions import can_edit, can_write_pages
 from blog.content.post_form import BODY_MAX, schedule_values, validate_post_request
-from blog.content.uploads import alt_problem, save_inline_upload, save_upload, too_large, uploaded_bytes
+from blog.content.uploads import alt_problem, oversized_file, save_inline_upload, save_upload, uploaded_bytes
 from blog.keys import CONFIG, STORE
+from blog.store.kept_forms import KeptForm
 from blog.store.posts import Post, VersionConflict
 from blog.views.posts import load_post, post_url
-from blog.web.forms import FieldErrors, text_fields
+from blog.web.forms import FieldErrors, SubmittedForm, read_form, text_fields
 from blog.web.site import current_site
 
 FIELDS = ("title", "body", "summary", "tags", "status", "comments", "comments_shown", "image_alt", "publish_at",
           "timezone", "inline_image_alt")
 EMPTY_FORM = {"title": "", "body": "", "summary": "", "tags": "", "status": "published", "comments": "",
               "image_alt": "", "publish_at": "", "timezone": "UTC", "inline_image_alt": ""}
+KEPT_FILE_NOTE = "You had chosen an image, and a browser cannot keep one across a login: choose it again."
 
 
 def _form_page(request: web.Request, context: dict[str, Any], status: int = 200,
                template: str = "posts/form.html") -> web.Response:
     post = context.get("post")
-    defaults: dict[str, Any] = {"post": None, "errors": {}, "version": None, "kind": post.kind if post else "post"}
+    defaults: dict[str, Any] = {"post": None, "errors": {}, "version": None, "kind": post.kind if post else "post",
+                                "kept": False, "form_owner": form_owner(request), "body_max": BODY_MAX}
     return aiohttp_jinja2.render_template(template, request, {**defaults, **context}, status=status)
+
+
+def _kept_context(kept: KeptForm, values: dict[str, str]) -> dict[str, Any]:
+    """The form as it was sent before the session ended: every field, and a word about the file."""
+    errors = {"image": KEPT_FILE_NOTE} if kept.had_file else {}
+    restored = {**values, **kept.text(*FIELDS, "remove_image")}
+    if "comments_shown" in kept.fields:  # an unticked box is sent as nothing: it was unticked
+        restored["comments"] = kept.fields.get("comments", "")
+    return {"values": restored, "errors": errors, "kept": True}
+
+
+def _new_post_form(request: web.Request) -> str:
+    return "post:new"
+
+
+def _new_page_form(request: web.Request) -> str:
+    return "page:new"
+
+
+def _edit_form(request: web.Request) -> str:
+    return f"post:{request.match_info['id']}:edit"
+
+
+def _this_page(request: web.Request) -> str:
+    return request.path
 
 
 def _values_of(post: Post) -> dict[str, str]:
@@ -46,10 +75,11 @@ async def _empty_form(request: web.Request) -> dict[str, str]:
     return {**EMPTY_FORM, "comments": "on" if (await current_site(request)).comments_default else ""}
 
 
-async def _read_form(request: web.Request) -> tuple[dict[str, str], Any]:
-    values = await text_fields(request, *FIELDS, "version", "remove_image",
-                               strip=("title", "summary", "tags", "image_alt", "publish_at", "timezone"))
-    return values, (await request.post()).get("image")
+async def _read_form(request: web.Request) -> tuple[dict[str, str], SubmittedForm]:
+    form = await read_form(request)
+    values = form.text(*FIELDS, "version", "remove_image",
+                       strip=("title", "summary", "tags", "image_alt", "publish_at", "timezone"))
+    return values, form
 
 
 async def _comments_open(request: web.Request, values: dict[str, str], post: Post | None) -> bool | None:
@@ -67,16 +97,18 @@ def _page_writer(request: web.Request) -> None:
         raise web.HTTPForbidden(text="Only editors and admins write pages.")
 
 
-async def _add_inline_image(request: web.Request, values: dict[str, str], errors: FieldErrors) -> None:
+async def _add_inline_image(request: web.Request, form: SubmittedForm, values: dict[str, str],
+                            errors: FieldErrors) -> None:
     """The form's own "add image" field, for writers without JavaScript: the picture is stored
     like any upload and its Markdown goes at the end of the body (kept even if the form has errors)."""
-    data = uploaded_bytes((await request.post()).get("inline_image"))
+    too_large = oversized_file(form, "inline_image", request.config_dict[CONFIG].max_image_bytes)
+    if too_large:
+        errors["inline_image"] = too_large
+        return
+    data = uploaded_bytes(form.files.get("inline_image"))
     if data is None:
         return
     problem = alt_problem(values["inline_image_alt"])
-    limit = request.config_dict[CONFIG].max_image_bytes
-    if problem is None and len(data) > limit:
-        problem = too_large(limit)
     if problem is None:
         try:
             saved = await save_inline_upload(request, data, values["inline_image_alt"])
@@ -89,19 +121,29 @@ async def _add_inline_image(request: web.Request, values: dict[str, str], errors
     errors["inline_image"] = problem
 
 
-async def _validate(request: web.Request, values: dict[str, str]) -> tuple[Any, FieldErrors]:
-    """The form's values checked, after its "add image" file (if any) has joined the body."""
+async def _validate(request: web.Request, form: SubmittedForm, values: dict[str, str]) -> tuple[Any, FieldErrors]:
+    """The form's values checked, after its "add image" file (if any) has joined the body; a
+    header image over the size limit is an error at its field, whatever else is wrong."""
     upload_errors: FieldErrors = {}
-    await _add_inline_image(request, values, upload_errors)
+    await _add_inline_image(request, form, values, upload_errors)
     fields, errors = await validate_post_request(request, values)
     errors.update(upload_errors)
+    too_large = oversized_file(form, "image", request.config_dict[CONFIG].max_image_bytes)
+    if too_large:  # said whatever else is wrong
+        errors["image"] = too_large
     return (None if errors else fields), errors
 
 
-async def _image_from(request: web.Request, upload: Any, errors: FieldErrors) -> tuple[str, str] | None:
+def _ask_for_the_file_again(form: SubmittedForm, errors: FieldErrors) -> None:
+    """A form that comes back cannot hold the file that was chosen (browsers do not allow it)."""
+    if errors and "image" not in errors and form.chose_file("image"):
+        errors["image"] = "The post was not saved, so the image you chose was not kept: choose it again."
+
+
+async def _image_from(request: web.Request, form: SubmittedForm, errors: FieldErrors) -> tuple[str, str] | None:
     """The stored image names for an upload, or None; a bad file becomes a field error."""
     try:
-        return await save_upload(request, upload)
+        return await save_upload(request, form.files.get("image"))
     except ImageRejected as exc:
         errors["image"] = f"{exc} Choose another file."
         return None
@@ -109,21 +151,27 @@ async def _image_from(request: web.Request, upload: Any, errors: FieldErrors) ->
 
 @require_login
 async def new_form(request: web.Request) -> web.Response:
-    return _form_page(request, {"values": await _empty_form(request)})
+    kept = await take_kept_text(request, _new_post_form(request))
+    empty = await _empty_form(request)
+    return _form_page(request, _kept_context(kept, empty) if kept else {"values": empty})
 
 
 @require_login
 async def new_page_form(request: web.Request) -> web.Response:
     _page_writer(request)
-    return _form_page(request, {"values": {**EMPTY_FORM}, "kind": "page"})
+    kept = await take_kept_text(request, _new_page_form(request))
+    context = _kept_context(kept, {**EMPTY_FORM}) if kept else {"values": {**EMPTY_FORM}}
+    return _form_page(request, {**context, "kind": "page"})
 
 
 @require_login
+@keeps_text(_new_post_form, _this_page)
 async def create(request: web.Request) -> web.Response:
     return await _create(request, "post")
 
 
 @require_login
+@keeps_text(_new_page_form, _this_page)
 async def create_page(request: web.Request) -> web.Response:
     _page_writer(request)
     return await _create(request, "page")
@@ -132,10 +180,11 @@ async def create_page(request: web.Request) -> web.Response:
 async def _create(request: web.Request, kind: str) -> web.Response:
     user = current_user(request)
     assert user is not None
-    values, upload = await _read_form(request)
-    fields, errors = await _validate(request, values)
-    image = None if errors else await _image_from(request, upload, errors)
+    values, form = await _read_form(request)
+    fields, errors = await _validate(request, form, values)
+    image = None if errors else await _image_from(request, form, errors)
     if fields is None or errors:
+        _ask_for_the_file_again(form, errors)
         return _form_page(request, {"values": values, "errors": errors, "kind": kind}, status=400)
     comments_open = await _comments_open(request, {**values, "kind": kind}, None)
     post = await request.config_dict[STORE].posts.create(user.id, fields, image, kind=kind,
@@ -153,19 +202,25 @@ async def _editable_post(request: web.Request) -> Post:
 @require_login
 async def edit_form(request: web.Request) -> web.Response:
     post = await _editable_post(request)
-    return _form_page(request, {"values": _values_of(post), "post": post, "version": post.version})
+    context: dict[str, Any] = {"values": _values_of(post), "post": post, "version": post.version}
+    kept = await take_kept_text(request, _edit_form(request))
+    if kept:  # at the version it was loaded at: saving it over a newer one is a conflict, as ever
+        context.update(_kept_context(kept, context["values"]), version=kept.fields.get("version", ""))
+    return _form_page(request, context)
 
 
 @require_login
+@keeps_text(_edit_form, _this_page)
 async def update(request: web.Request) -> web.Response:
     user = current_user(request)
     assert user is not None
     post = await _editable_post(request)
-    values, upload = await _read_form(request)
-    fields, errors = await _validate(request, values)
+    values, form = await _read_form(request)
+    fields, errors = await _validate(request, form, values)
     version = _version(values["version"], errors)
-    image = None if errors else await _image_from(request, upload, errors)
+    image = None if errors else await _image_from(request, form, errors)
     if fields is None or errors or version is None:
+        _ask_for_the_file_again(form, errors)
         context = {"values": values, "errors": errors, "post": post, "version": values["version"]}
         return _form_page(request, context, status=400)
     image_change: tuple[str, str] | None | bool = image or (None if values["remove_image"] else True)

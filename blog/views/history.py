@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
+from blog.content.diffs import line_diff
 from blog.content.permissions import can_edit
 from blog.content.post_form import schedule_values, validate_post_request
 from blog.keys import STORE
@@ -33,15 +33,11 @@ async def _revision(request: web.Request, post: Post) -> Revision:
     return revision
 
 
-def diff_lines(old: str, new: str) -> list[tuple[str, str]]:
-    """A unified diff from `old` to `new` as (kind, line): kind is add, del, hunk or same."""
-    lines = []
-    for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2):
-        if line.startswith(("---", "+++")):
-            continue
-        kind = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "same")
-        lines.append((kind, line))
-    return lines
+def _text_of(item: Post | Revision) -> tuple[str, str, str, str]:
+    """What a restore would bring back: the title, summary, tags and body."""
+    if isinstance(item, Post):
+        return item.title, item.summary, item.tag_text, item.body
+    return item.title, item.summary, item.tags, item.body
 
 
 @require_login
@@ -56,13 +52,10 @@ async def history(request: web.Request) -> dict[str, Any]:
 async def revision(request: web.Request) -> dict[str, Any]:
     post = await _post_for_history(request, f"/history/{request.match_info['rev']}")
     rev = await _revision(request, post)
-    fields = {
-        "Title": diff_lines(rev.title, post.title),
-        "Summary": diff_lines(rev.summary, post.summary),
-        "Tags": diff_lines(rev.tags, post.tag_text),
-        "Body": diff_lines(rev.body, post.body),
-    }
-    return {"post": post, "revision": rev, "diffs": fields, "is_current": rev.version == post.version}
+    names = ("Title", "Summary", "Tags", "Body")
+    fields = {name: line_diff(old, new) for name, old, new in zip(names, _text_of(rev), _text_of(post))}
+    return {"post": post, "revision": rev, "diffs": fields, "is_current": rev.version == post.version,
+            "same_text": _text_of(rev) == _text_of(post)}
 
 
 @require_login
@@ -72,6 +65,8 @@ async def restore(request: web.Request) -> web.Response:
     rev = await _revision(request, post)
     user = current_user(request)
     assert user is not None
+    if _text_of(rev) == _text_of(post):  # nothing to bring back: no empty revision either
+        raise web.HTTPSeeOther(location=post_url(request, post))
     values = {"title": rev.title, "body": rev.body, "summary": rev.summary, "tags": rev.tags, "status": post.status,
               **schedule_values(post)}
     fields, errors = await validate_post_request(request, values)

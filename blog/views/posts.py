@@ -9,11 +9,12 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from blog.accounts.current import current_user
+from blog.accounts.kept_forms import form_owner, take_kept_text
 from blog.content.comments import can_delete_comment, can_moderate
 from blog.content.permissions import can_edit, can_view
 from blog.content.post_form import normalise_tag
 from blog.keys import SHARED_PAGES, STORE
-from blog.store.posts import Page, Post
+from blog.store.posts import ListedPost, Page, Post
 from blog.views.feeds import author_feed_link, tag_feed_link
 from blog.views.link_previews import list_preview, post_preview
 from blog.web.csrf import CSRF_SESSION_KEY
@@ -48,17 +49,39 @@ async def load_post(request: web.Request, *, canonical_suffix: str | None = None
     return post
 
 
+def _cursors(request: web.Request, prefix: str = "") -> tuple[str | None, str | None]:
+    """The page's (before, after) cursors from the query, under these names with `prefix`."""
+    return request.query.get(prefix + "before") or None, request.query.get(prefix + "after") or None
+
+
 async def _page(request: web.Request, **filters: Any) -> Page:
-    before, after = request.query.get("before") or None, request.query.get("after") or None
+    before, after = _cursors(request)
     try:
         return await request.config_dict[STORE].posts.page(before=before, after=after, **filters)
     except ValueError:
         raise web.HTTPBadRequest(text="This page link is not valid. Start again from the first page.") from None
 
 
+async def _drafts(request: web.Request, author_id: int) -> Page:
+    """A page of the author's own drafts, paged by drafts_before / drafts_after."""
+    before, after = _cursors(request, "drafts_")
+    try:
+        return await request.config_dict[STORE].posts.drafts_page(author_id, before=before, after=after)
+    except ValueError:
+        raise web.HTTPBadRequest(text="This page link is not valid. Start again from the first page.") from None
+
+
+async def _scheduled(request: web.Request, author_id: int) -> list[ListedPost]:
+    """The author's scheduled posts, above the first page of their drafts (not repeated on the next ones)."""
+    if any(request.query.get(name) for name in ("drafts_before", "drafts_after")):
+        return []
+    return await request.config_dict[STORE].posts.scheduled_of(author_id)
+
+
 async def list_page(request: web.Request, heading: str | None, empty: str, **filters: Any) -> dict[str, Any]:
     """The context of posts/list.html: a page of posts and what to say when there are none."""
-    return {"page": await _page(request, **filters), "heading": heading, "empty": empty, "drafts": []}
+    return {"page": await _page(request, **filters), "heading": heading, "empty": empty, "drafts": None,
+            "scheduled": []}
 
 
 async def nav_identity(request: web.Request) -> tuple[object, ...] | None:
@@ -106,7 +129,8 @@ async def by_author(request: web.Request) -> dict[str, Any]:
                               author_id=author.id)
     return {
         **context,
-        "drafts": await store.posts.drafts_of(author.id) if viewer and viewer.id == author.id else [],
+        "drafts": await _drafts(request, author.id) if viewer and viewer.id == author.id else None,
+        "scheduled": await _scheduled(request, author.id) if viewer and viewer.id == author.id else [],
         "author": author,
         "following": await store.social.is_following(viewer.id if viewer else None, author.id),
         "followers": await store.social.follower_count(author.id),
@@ -120,10 +144,14 @@ async def show(request: web.Request) -> web.Response:
     post = await load_post(request, canonical_suffix="")
     if post.kind == "page":
         raise web.HTTPMovedPermanently(location=post_url(request, post))
+    # Only where the comment form shows: a kept comment is handed over once.
+    kept = await take_kept_text(request, f"post:{post.id}:comment") if post.is_public and post.comments_open else None
+    if kept is not None:  # a comment sent after the session ended, back in its form
+        return await render_post_page(request, post, comment_body=kept.fields.get("body", ""), comment_kept=True)
     return await render_post_page(request, post)
 
 
-async def render_post_page(request: web.Request, post: Post, *, comment_body: str = "",
+async def render_post_page(request: web.Request, post: Post, *, comment_body: str = "", comment_kept: bool = False,
                            comment_error: str | None = None, status: int = 200) -> web.Response:
     """The post with its comments; the comment form shows again with its error when one failed."""
     user = current_user(request)
@@ -141,6 +169,8 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
         "comment_body": comment_body,
         "comment_error": comment_error,
         "preview": post_preview(request, await current_site(request), post),
+        "comment_kept": comment_kept,
+        "form_owner": form_owner(request),
     }
     return aiohttp_jinja2.render_template("posts/post.html", request, context, status=status)
 

@@ -10,18 +10,22 @@ from email_validator import EmailNotValidError, validate_email
 
 from blog.accounts.current import current_user, require_login
 from blog.accounts.email_change import EmailLinkProblem, ask_for_change, confirm, open_link
+from blog.accounts.kept_forms import form_owner, keeps_text, take_kept_text
 from blog.content.avatars import save_square_upload
 from blog.content.images import ImageRejected
 from blog.content.profiles import validate_profile
-from blog.keys import STORE
+from blog.content.uploads import oversized_file
+from blog.keys import CONFIG, STORE
 from blog.store.users import EmailTaken, User
-from blog.web.forms import FieldErrors, text_fields
+from blog.web.forms import FieldErrors, read_form, text_fields
 
 NOTICES = {
     "profile": "Your profile is saved.",
     "email_sent": "We have sent a link to your new address. Your address changes when you open it.",
     "email": "Your email address is changed.",
 }
+PROFILE_FIELDS = ("display_name", "bio", "remove_avatar")
+KEPT_FILE_NOTE = "You had chosen a picture, and a browser cannot keep one across a login: choose it again."
 
 
 def _me(request: web.Request) -> User:
@@ -31,12 +35,14 @@ def _me(request: web.Request) -> User:
 
 
 def _page(request: web.Request, user: User, values: dict[str, str] | None = None, errors: FieldErrors | None = None,
-          status: int = 200) -> web.Response:
+          status: int = 200, *, kept: bool = False) -> web.Response:
     context: dict[str, Any] = {
         "user": user,
         "values": values or {"display_name": user.display_name, "bio": user.bio, "new_email": ""},
         "errors": errors or {},
-        "notice": NOTICES.get(request.query.get("done", ""), "") if status == 200 else "",
+        "notice": NOTICES.get(request.query.get("done", ""), "") if status == 200 and not kept else "",
+        "kept": kept,
+        "form_owner": form_owner(request),
     }
     return aiohttp_jinja2.render_template("account/profile.html", request, context, status=status)
 
@@ -45,23 +51,44 @@ def _done(request: web.Request, what: str) -> web.HTTPSeeOther:
     return web.HTTPSeeOther(location=str(request.app.router["profile"].url_for().with_query(done=what)))
 
 
+def _profile_form(request: web.Request) -> str:
+    return "profile"
+
+
+def _profile_page(request: web.Request) -> str:
+    return str(request.app.router["profile"].url_for())
+
+
 @require_login
 async def profile(request: web.Request) -> web.Response:
-    return _page(request, _me(request))
+    user = _me(request)
+    kept = await take_kept_text(request, _profile_form(request))
+    if kept is None:
+        return _page(request, user)
+    # Sent after the session had ended: back in the form, to be saved by pressing Save.
+    values = {"display_name": user.display_name, "bio": user.bio, **kept.text(*PROFILE_FIELDS), "new_email": ""}
+    return _page(request, user, values, {"avatar": KEPT_FILE_NOTE} if kept.had_file else {}, kept=True)
 
 
 @require_login
+@keeps_text(_profile_form, _profile_page)
 async def save_profile(request: web.Request) -> web.Response:
     user = _me(request)
-    values = await text_fields(request, "display_name", "bio", "remove_avatar")
+    form = await read_form(request)
+    values = form.text(*PROFILE_FIELDS)
     clean, errors = validate_profile(values)
+    too_large = oversized_file(form, "avatar", request.config_dict[CONFIG].max_image_bytes)
+    if too_large:  # said whatever else is wrong
+        errors["avatar"] = too_large
     avatar = None
     if not errors:
         try:
-            avatar = await save_square_upload(request, (await request.post()).get("avatar"))
+            avatar = await save_square_upload(request, form.files.get("avatar"))
         except ImageRejected as exc:
             errors["avatar"] = f"{exc} Choose another file."
     if errors:
+        if "avatar" not in errors and form.chose_file("avatar"):  # a browser cannot put a file back
+            errors["avatar"] = "Your profile was not saved, so the picture you chose was not kept: choose it again."
         return _page(request, user, {**values, "new_email": ""}, errors, status=400)
     changes: dict[str, str | None] = dict(clean)
     if avatar is not None:

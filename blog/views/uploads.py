@@ -12,6 +12,7 @@ from blog.content.images import ImageRejected
 from blog.content.uploads import alt_problem, save_inline_upload, too_large, uploaded_bytes
 from blog.keys import CONFIG
 from blog.web.errors import json_endpoint
+from blog.web.forms import read_form
 
 
 def _refusal(status: int, message: str) -> web.Response:
@@ -24,19 +25,18 @@ async def upload(request: web.Request) -> web.Response:
         return _refusal(401, "Log in to add images.")
     limit = request.config_dict[CONFIG].max_image_bytes
     try:
-        form = await request.post()
-    except web.HTTPRequestEntityTooLarge:
+        form = await read_form(request)
+    except web.HTTPRequestEntityTooLarge:  # far past the limit: not even read to the end
         return _refusal(413, too_large(limit))
-    data = uploaded_bytes(form.get("image"))
+    if "image" in form.oversized:  # read and dropped by the form reader
+        return _refusal(413, too_large(limit))
+    data = uploaded_bytes(form.files.get("image"))
     if data is None:
         return _refusal(400, "Choose an image to upload (the form field “image”).")
-    alt = form.get("alt", "")
-    alt = alt if isinstance(alt, str) else ""
+    alt = form.fields.get("alt", "")
     problem = alt_problem(alt)
     if problem:
         return _refusal(400, problem)
-    if len(data) > limit:
-        return _refusal(413, too_large(limit))
     try:
         saved = await save_inline_upload(request, data, alt)
     except ImageRejected as exc:

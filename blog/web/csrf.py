@@ -11,13 +11,13 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from aiohttp_session import Session, get_session
 
+from blog.web.forms import FORM_TYPES, read_form
 from blog.web.paths import is_api_path
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_SESSION_KEY = "csrf_token"
 CSRF_FORM_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class CsrfRejected(web.HTTPForbidden):
@@ -54,9 +54,15 @@ async def _supplied_token(request: web.Request) -> str | None:
     if header:
         return header
     if request.content_type in FORM_TYPES:
-        value = (await request.post()).get(CSRF_FORM_FIELD)
-        return value if isinstance(value, str) else None
+        return (await read_form(request)).fields.get(CSRF_FORM_FIELD)
     return None
+
+
+async def carries_session_token(request: web.Request) -> bool:
+    """True when the request (header or form field) carries this session's CSRF token."""
+    expected = (await get_session(request)).get(CSRF_SESSION_KEY)
+    supplied = await _supplied_token(request)
+    return bool(isinstance(expected, str) and supplied and hmac.compare_digest(expected, supplied))
 
 
 @web.middleware
@@ -68,9 +74,7 @@ async def csrf_protect(request: web.Request, handler: Handler) -> web.StreamResp
             and not is_api_path(request.path):
         if is_foreign_origin(request):
             raise CsrfRejected(text="This request came from another site, so it was refused.")
-        expected = (await get_session(request)).get(CSRF_SESSION_KEY)
-        supplied = await _supplied_token(request)
-        if not (isinstance(expected, str) and supplied and hmac.compare_digest(expected, supplied)):
+        if not await carries_session_token(request):
             raise CsrfRejected(
                 text="This form has expired or was not sent by this site. Go back, reload the page and try again."
             )

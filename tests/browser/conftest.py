@@ -8,6 +8,7 @@ after them (GUIDE.md, section 5).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -155,12 +157,27 @@ async def page(new_page: Callable[..., Awaitable[Page]]) -> Page:
     return await new_page(viewport={"width": 1280, "height": 800})
 
 
-async def screenshot(page: Page, name: str) -> Path:
-    """Saves the whole page to tests/browser/screenshots/NAME.png (git-ignored) for a human to look at."""
+async def screenshot(page: Page, name: str, *, check_accessibility: bool = True) -> Path:
+    """Saves the whole page to tests/browser/screenshots/NAME.png (git-ignored) for a human to
+    look at, after checking that axe-core finds nothing wrong with it: every page a journey
+    looks at is checked, so the count stays at zero."""
+    if check_accessibility:
+        await assert_accessible(page, name)
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# axe-core's own script, shipped inside the axe-playwright-python package (a test dependency):
+# injected into the page under test by Playwright, never fetched from the network.
+AXE = Axe()
+
+
+async def assert_accessible(page: Page, what: str) -> None:
+    """No axe-core violations on the page as it is now (in whatever colour scheme it is shown)."""
+    results = await AXE.run(page)
+    assert results.violations_count == 0, f"{what} ({page.url}): {results.generate_report()}"
 
 
 # Journeys shared by the tests ----------------------------------------------------------
@@ -182,6 +199,12 @@ async def log_in(page: Page, username: str, password: str = STRONG_PASSWORD) -> 
     await form.get_by_label("Username or email").fill(username)
     await form.get_by_label("Password").fill(password)
     await form.get_by_role("button", name="Log in").click()
+
+
+async def live_connected(page: Page) -> None:
+    """Waits until a published post's page has opened its live socket, so that leaving it
+    next does not drop the socket mid-handshake (which the server logs as an error)."""
+    await expect(page.locator("#presence")).to_have_text(re.compile(r"\d+ reading now"))
 
 
 async def log_out(page: Page) -> None:

@@ -13,6 +13,8 @@ from .conftest import STRONG_PASSWORD, log_in, log_out, register, screenshot
 async def test_register_log_out_and_log_in_again_to_the_account_page(page: Page, live_server: str) -> None:
     nav = page.get_by_role("navigation", name="Main")
 
+    await page.goto(live_server + "/register")
+    await screenshot(page, "register-form")
     await register(page, live_server, "alice", "alice@example.com", STRONG_PASSWORD)
     await expect(page).to_have_url(live_server + "/")
     await expect(nav.get_by_test_id("nav-username")).to_have_text("alice")
