@@ -19,6 +19,7 @@ from blog.accounts.secret_key import SessionKey, session_key
 from blog.api.app import create_api
 from blog.config import Config
 from blog.content.image_queue import ImageQueue
+from blog.content.image_store import ImageStore
 from blog.content.images import ImageFiles
 from blog.content.reading_time import reading_minutes
 from blog.keys import (
@@ -120,7 +121,7 @@ def create_app(config: Config) -> web.Application:
     app[MAILER] = Mailer(config)
     app.cleanup_ctx.append(_mail)
     app.cleanup_ctx.append(publishing_job)
-    app[IMAGE_FILES] = ImageFiles(config.data_dir / "images")
+    app[IMAGE_FILES] = ImageStore(ImageFiles(config.data_dir / "images"), store)
     app[IMAGE_QUEUE] = ImageQueue()
     app[BROKER] = _broker(config, store)
     app[ROOMS] = Rooms(app[BROKER])

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from blog.accounts.passwords import Passwords
     from blog.config import Config
     from blog.content.image_queue import ImageQueue
-    from blog.content.images import ImageFiles
+    from blog.content.image_store import ImageStore
     from blog.live.broker import Broker
     from blog.live.rooms import Rooms
     from blog.mail.sender import Mailer
@@ -33,7 +33,7 @@ CONFIG: web.AppKey[Config] = web.AppKey("config")
 STORE: web.AppKey[Store] = web.AppKey("store")
 PASSWORDS: web.AppKey[Passwords] = web.AppKey("passwords")
 DEVICE_COOKIES: web.AppKey[DeviceCookies] = web.AppKey("device_cookies")
-IMAGE_FILES: web.AppKey[ImageFiles] = web.AppKey("image_files")
+IMAGE_FILES: web.AppKey[ImageStore] = web.AppKey("image_files")
 # Pillow work runs here, off the event loop, one image at a time per worker.
 IMAGE_EXECUTOR: web.AppKey[ThreadPoolExecutor] = web.AppKey("image_executor")
 # Decodes take turns: one at a time, a few waiting, the rest told to try again.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import subprocess
 import sys
 
@@ -14,6 +15,7 @@ from blog.config import Config
 from blog.store import Store
 
 from .conftest import login, post_form, register
+from .posts_helpers import create_post, make_image
 
 pytestmark = pytest.mark.postgresql_only("copies into a PostgreSQL database")
 
@@ -34,6 +36,8 @@ async def test_copy_to_moves_everything_and_keeps_sessions(aiohttp_client, tmp_p
     post = response.headers["Location"]
     await post_form(old, post + "/comments", {"body": "A comment that moves too"}, form_page=post)
     await post_form(old, post + "/favorite", {}, form_page=post)
+    pictured = await create_post(old, title="With a picture", image=("p.png", make_image("PNG"), "image/png"))
+    picture = re.search(r'src="(/images/[0-9a-f]{64}\.png)"', await (await old.get(pictured)).text()).group(1)
     cookies = {cookie.key: cookie.value for cookie in old.session.cookie_jar}
     await old.close()
     before = Store(sqlite_config.database_path)
@@ -61,6 +65,10 @@ async def test_copy_to_moves_everything_and_keeps_sessions(aiohttp_client, tmp_p
     page = await (await moved.get(post)).text()
     assert "Moved along" in page and "A comment that moves too" in page and "1 favorite" in page
     assert "alice" in await (await moved.get("/account")).text()
+    # A server with an empty data folder serves the pictures: they moved into the database.
+    assert "With a picture" in await (await moved.get(pictured)).text()
+    image = await moved.get(picture)
+    assert image.status == 200 and image.content_type == "image/png"
     # New rows continue after the copied ids.
     response = await post_form(moved, "/posts/new", {"title": "Written after the move", "body": "New.",
                                                      "summary": "", "tags": "", "status": "published"},

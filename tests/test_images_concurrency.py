@@ -10,7 +10,7 @@ import re
 from itertools import zip_longest
 
 from blog.keys import IMAGE_FILES, STORE
-from blog.ops.maintenance import remove_orphan_images
+from blog.ops.maintenance import ORPHAN_MIN_AGE
 
 from .conftest import post_form, register
 from .posts_helpers import create_post, edit_post, form_values, make_image, multipart, post_id
@@ -27,8 +27,9 @@ OTHER_PICTURE = ("other.png", make_image("PNG", (32, 24)), "image/png")
 async def _rows_naming_missing_files(client) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
     store, files = client.app[STORE], client.app[IMAGE_FILES]
     rows = await store.db.fetchall("SELECT id, image, thumbnail FROM posts")
-    return [(row["id"], name) for row in rows for name in (row["image"], row["thumbnail"])
-            if name and not files.path(name).exists()]
+    named = [(row["id"], name) for row in rows for name in (row["image"], row["thumbnail"]) if name]
+    missing = set(await files.missing(name for _, name in named))
+    return [(post, name) for post, name in named if name in missing]
 
 
 async def test_editors_saving_identical_images_at_once_never_leave_a_row_without_its_file(client, config):
@@ -107,7 +108,7 @@ async def test_fifty_editors_in_one_burst_get_no_500_and_lose_no_file(client, co
 
 async def _cleanup_beside(client) -> None:  # type: ignore[no-untyped-def]
     for _ in range(10):  # with the real grace period, as the hourly job runs it
-        await remove_orphan_images(client.app[STORE], client.app[IMAGE_FILES])
+        await client.app[IMAGE_FILES].remove_orphans(ORPHAN_MIN_AGE)
         await asyncio.sleep(0)
 
 
@@ -118,7 +119,7 @@ async def test_a_purged_post_keeps_its_files_until_the_cleanup(client, config):
     await post_form(client, location + "/delete", {}, form_page=location)
     await post_form(client, f"/trash/{post_id(location)}/purge", {}, form_page="/trash")
     assert stored(config) == names  # no request deletes a file ...
-    await remove_orphan_images(client.app[STORE], client.app[IMAGE_FILES])
+    await client.app[IMAGE_FILES].remove_orphans(ORPHAN_MIN_AGE)
     assert stored(config) == names  # ... nor does the cleanup within the grace period
     await clean_up_now(client)
     assert stored(config) == set()

@@ -15,9 +15,7 @@ from PIL import Image
 
 from blog import clock
 from blog.config import Config
-from blog.content.images import ImageFiles
-from blog.keys import STORE
-from blog.ops.maintenance import remove_orphan_images
+from blog.keys import IMAGE_FILES, STORE
 from blog.store import Store
 from blog.store.db import migrations
 
@@ -268,7 +266,7 @@ async def _age_uploads(store: Store) -> None:
 
 async def test_the_cleanup_keeps_every_file_a_body_revision_or_header_names_and_removes_the_rest(client, config):
     await register(client, "alice")
-    store, files = client.app[STORE], ImageFiles(config.data_dir / "images")
+    store, files = client.app[STORE], client.app[IMAGE_FILES]
     used = await (await upload(client, make_image("JPEG", (2000, 1000)), alt="Used")).json()
     dropped = await (await upload(client, make_image("PNG", (900, 900)), alt="Dropped later")).json()
     unused = await (await upload(client, make_image("WEBP", (1000, 500)))).json()
@@ -279,9 +277,9 @@ async def test_the_cleanup_keeps_every_file_a_body_revision_or_header_names_and_
     everything = stored(config)
     assert len(everything) == 3 + 3 + 3 + 2  # three sizes each, and the header's display copy and thumbnail
     # Before a writer had time to save, even an unused upload is kept.
-    assert await remove_orphan_images(store, files, min_age=0) == []
+    assert await files.remove_orphans(min_age=0) == []
     await _age_uploads(store)
-    removed = await remove_orphan_images(store, files, min_age=0)
+    removed = await files.remove_orphans(min_age=0)
     assert len(removed) == 3 and all(unused["url"].split("/")[-1] != name for name in stored(config))
     assert stored(config) == everything - set(removed)
     for answer in (used, dropped):
@@ -290,7 +288,7 @@ async def test_the_cleanup_keeps_every_file_a_body_revision_or_header_names_and_
     token = await csrf_token(client, "/")
     await client.post(location + "/delete", data={"csrf_token": token})
     await client.post(f"/trash/{post_id(location)}/purge", data={"csrf_token": token})
-    await remove_orphan_images(store, files, min_age=0)
+    await files.remove_orphans(min_age=0)
     assert stored(config) == set()
 
 

@@ -10,6 +10,7 @@ import aiohttp
 import asyncpg
 import pytest
 
+from .posts_helpers import make_image
 from .servers import CSRF, form, next_comment, publish, register, text
 
 pytestmark = pytest.mark.postgresql_only("several servers share a PostgreSQL database")
@@ -89,3 +90,21 @@ async def test_killing_one_server_under_write_load_loses_no_acknowledged_write(s
     assert not missing and len(acknowledged) >= 20
     async with cookie_browser.get(second.url + "/") as home:
         assert home.status == 200
+
+
+async def test_a_picture_uploaded_through_one_server_is_served_by_the_other(start_server, cookie_browser):
+    first, second = await start_server(), await start_server()
+    await register(cookie_browser, first.url, "alice")
+    async with cookie_browser.get(first.url + "/posts/new") as page:
+        token = CSRF.search(await page.text())
+    assert token
+    upload = aiohttp.FormData()
+    upload.add_field("image", make_image("PNG", (640, 480)), filename="p.png", content_type="image/png")
+    upload.add_field("alt", "A picture")
+    async with cookie_browser.post(first.url + "/uploads", data=upload,
+                                   headers={"Accept": "application/json", "X-CSRF-Token": token.group(1)}) as response:
+        assert response.status == 200, await response.text()
+        url = (await response.json())["url"]
+    async with cookie_browser.get(second.url + url) as image:  # its data folder never had the file
+        assert image.status == 200 and image.content_type == "image/png"
+        assert (await image.read()).startswith(b"\x89PNG")

@@ -12,7 +12,6 @@ from PIL import Image
 
 from blog.config import Config
 from blog.keys import IMAGE_FILES, STORE
-from blog.ops.maintenance import remove_orphan_images
 
 from .conftest import register
 from .posts_helpers import (
@@ -41,7 +40,7 @@ def stored(config: Config) -> set[str]:
 
 async def clean_up_now(client) -> None:  # type: ignore[no-untyped-def]
     """The cleanup with no grace period (files no row names go at once), as `cleanup --min-age 0` runs it."""
-    await remove_orphan_images(client.app[STORE], client.app[IMAGE_FILES], min_age=0)
+    await client.app[IMAGE_FILES].remove_orphans(min_age=0)
 
 
 async def assert_files_match_rows(client, config: Config) -> None:  # type: ignore[no-untyped-def]

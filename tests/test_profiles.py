@@ -187,12 +187,11 @@ async def test_posts_can_go_to_another_author_and_the_last_admin_cannot_leave(cl
 
 async def test_the_cleanup_keeps_the_files_of_avatars(client):
     from blog.keys import IMAGE_FILES
-    from blog.ops.maintenance import remove_orphan_images
 
     await register(client, "alice")
     await save_profile(client, avatar=make_image("PNG", (90, 90)))
     names = AVATAR.findall(await (await client.get("/authors/alice")).text())
     assert names
-    removed = await remove_orphan_images(client.app[STORE], client.app[IMAGE_FILES], min_age=0)
+    removed = await client.app[IMAGE_FILES].remove_orphans(min_age=0)
     assert removed == []
     assert (await client.get(f"/images/{names[0]}")).status == 200

@@ -56,6 +56,7 @@ async def _copy(config: Config, target_url: str) -> int:
             wrong = [name for name in totals if copied[name] != totals[name]]
             if wrong:
                 return fail(f"row counts differ after the copy in: {', '.join(wrong)}", 1)
+            images = await _copy_images(config, target)
             key_file = config.data_dir / SECRET_FILE
             if not config.secret_key and key_file.exists():  # sessions of the old blog stay valid
                 await target.secrets.keep("session_key", key_file.read_text().strip())
@@ -63,7 +64,19 @@ async def _copy(config: Config, target_url: str) -> int:
             await target.close()
     finally:
         await source.close()
-    print(f"copied {sum(totals.values())} rows in {len(totals)} tables; every count matches")
+    print(f"copied {sum(totals.values())} rows in {len(totals)} tables; every count matches; {images} image files")
     for name, rows in totals.items():
         print(f"  {name}: {rows}")
     return 0
+
+
+async def _copy_images(config: Config, target: Store) -> int:
+    """The data folder's image files into the database, where every app server finds them."""
+    from blog.content.images import ImageFiles
+
+    files = ImageFiles(config.data_dir / "images")
+    names = sorted(files.names())
+    for name in names:
+        path = files.path(name)
+        await target.image_files.put([(name, path.read_bytes())], path.stat().st_mtime)
+    return len(names)

@@ -41,11 +41,11 @@ def init_db(args: argparse.Namespace, config: Config) -> int:
 
 
 def cleanup(args: argparse.Namespace, config: Config) -> int:
-    from blog.content.images import ImageFiles
-    from blog.ops.maintenance import ATTEMPTS_KEEP, remove_orphan_images
+    from blog.content.image_store import image_store
+    from blog.ops.maintenance import ATTEMPTS_KEEP
 
     async def work(store: Store) -> int:
-        removed = await remove_orphan_images(store, ImageFiles(config.data_dir / "images"), args.min_age)
+        removed = await image_store(config, store).remove_orphans(args.min_age)
         sessions = await store.sessions.purge_expired()
         attempts = await store.attempts.purge_older_than(ATTEMPTS_KEEP)
         kept = await store.kept_forms.purge_expired()

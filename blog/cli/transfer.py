@@ -37,13 +37,13 @@ def add_commands(commands: Any) -> None:
 def export_command(args: argparse.Namespace, config: Config) -> int:
     from tqdm import tqdm
 
-    from blog.content.images import ImageFiles
+    from blog.content.image_store import image_store
     from blog.transfer.export import export_blog
 
     async def work(store: Store) -> int:
         total = await store.transfer.post_count()
         with tqdm(total=total, unit="post", desc="export", file=sys.stderr) as progress:
-            summary = await export_blog(store, ImageFiles(config.data_dir / "images"), args.out,
+            summary = await export_blog(store, image_store(config, store), args.out,
                                         site=config.base_url or str(config.data_dir.resolve()),
                                         on_post=lambda: progress.update())
         print(f"exported {summary.posts} posts, {summary.comments} comments, {summary.authors} authors "
@@ -56,7 +56,7 @@ def export_command(args: argparse.Namespace, config: Config) -> int:
 def import_command(args: argparse.Namespace, config: Config) -> int:
     from tqdm import tqdm
 
-    from blog.content.images import ImageFiles
+    from blog.content.image_store import image_store
     from blog.transfer import TransferError
     from blog.transfer.importing import apply_plan, read_plan
 
@@ -68,7 +68,7 @@ def import_command(args: argparse.Namespace, config: Config) -> int:
 
     async def work(store: Store) -> int:
         with tqdm(total=len(plan.posts), unit="post", desc="import", file=sys.stderr) as progress:
-            counts = await apply_plan(store, ImageFiles(config.data_dir / "images"), plan,
+            counts = await apply_plan(store, image_store(config, store), plan,
                                       on_post=lambda: progress.update())
         print(f"imported {plan.source}:")
         print(f"  {counts.posts} new posts ({counts.posts_already_there} already here), "

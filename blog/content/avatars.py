@@ -13,8 +13,8 @@ from aiohttp import web
 from PIL import Image, ImageOps
 
 from blog.content.images import process_image
-from blog.content.uploads import decoded, stored, uploaded_bytes
-from blog.keys import CONFIG
+from blog.content.uploads import decoded, uploaded_bytes
+from blog.keys import CONFIG, IMAGE_FILES
 from blog.web.forms import Upload
 
 LARGE = 256  # the profile page
@@ -64,5 +64,6 @@ async def save_square_upload(request: web.Request, upload: Upload | None) -> tup
     if len(data) > limit:
         raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(data))
     picture = await decoded(request, make_square, data)
-    return await stored(request, lambda files: (files.save(picture.large, picture.extension),
-                                                files.save(picture.small, picture.extension)))
+    large, small = await request.config_dict[IMAGE_FILES].save(
+        [(picture.large, picture.extension), (picture.small, picture.extension)])
+    return large, small

@@ -134,8 +134,7 @@ async def validate_post_request(request: web.Request, values: Mapping[str, str],
     names = own_images(values["body"])
     images = await request.config_dict[STORE].images.uploads_of(names)
     fields, errors = validate_post(values, images)
-    files = request.config_dict[IMAGE_FILES]
-    missing = sorted(name for name in names if not files.path(name).is_file())
+    missing = await request.config_dict[IMAGE_FILES].missing(names)
     if missing and "body" not in errors:
         errors["body"] = (f"The picture /images/{missing[0]} is no longer on this site. "
                           "Add it again with “Add image”, or remove it from the text.")

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from aiohttp import web
 
-from blog.content.images import ImageFiles, process_image, process_inline_image
+from blog.content.images import process_image, process_inline_image
 from blog.keys import CONFIG, IMAGE_EXECUTOR, IMAGE_FILES, IMAGE_QUEUE, STORE
 from blog.ops.memory import give_back_free_memory
 from blog.store.images import ImageSize
@@ -95,13 +95,6 @@ def _decode(make: Callable[..., T], data: bytes, max_pixels: int) -> T:
         give_back_free_memory()  # the decoded pixels' memory, which glibc would otherwise keep
 
 
-async def stored(request: web.Request, save: Callable[[ImageFiles], T]) -> T:
-    """`save(files)` in the image threads: writing files is blocking I/O."""
-    executor: ThreadPoolExecutor = request.config_dict[IMAGE_EXECUTOR]
-    files: ImageFiles = request.config_dict[IMAGE_FILES]
-    return await asyncio.get_running_loop().run_in_executor(executor, save, files)
-
-
 async def save_upload(request: web.Request, upload: Upload | None) -> tuple[str, str] | None:
     """Validates, re-encodes and stores an uploaded image; returns (display, thumbnail) names.
 
@@ -114,8 +107,9 @@ async def save_upload(request: web.Request, upload: Upload | None) -> tuple[str,
     if len(data) > config.max_image_bytes:
         raise web.HTTPRequestEntityTooLarge(max_size=config.max_image_bytes, actual_size=len(data))
     processed = await decoded(request, process_image, data)
-    return await stored(request, lambda files: (files.save(processed.display, processed.extension),
-                                                files.save(processed.thumbnail, processed.extension)))
+    display, thumbnail = await request.config_dict[IMAGE_FILES].save(
+        [(processed.display, processed.extension), (processed.thumbnail, processed.extension)])
+    return display, thumbnail
 
 
 async def save_inline_upload(request: web.Request, data: bytes, alt: str) -> InlineUpload:
@@ -123,8 +117,8 @@ async def save_inline_upload(request: web.Request, data: bytes, alt: str) -> Inl
     for an unusable file; the caller checks the byte limit), stores every size, and records
     them so that pages can offer the browser the right one."""
     processed = await decoded(request, process_inline_image, data)
-    sizes = await stored(request, lambda files: [
-        ImageSize(files.save(size.data, processed.extension), size.width, size.height) for size in processed.sizes])
+    names = await request.config_dict[IMAGE_FILES].save([(size.data, processed.extension) for size in processed.sizes])
+    sizes = [ImageSize(name, size.width, size.height) for name, size in zip(names, processed.sizes)]
     column = sizes[processed.sizes.index(processed.column)]
     await request.config_dict[STORE].images.record_upload(column.name, sizes)
     url = f"{IMAGES_PREFIX}/{column.name}"

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from blog.content.images import ImageFiles
+from blog.content.image_store import ImageStore
 from blog.keys import IMAGE_FILES, STORE
 from blog.store import Store
 
@@ -24,19 +24,13 @@ ATTEMPTS_KEEP = 2 * 60 * 60
 ORPHAN_MIN_AGE = 60 * 60
 
 
-async def remove_orphan_images(store: Store, files: ImageFiles, min_age: float = ORPHAN_MIN_AGE) -> list[str]:
-    referenced = await store.images.referenced_names()
-    return await asyncio.get_running_loop().run_in_executor(
-        None, lambda: files.remove_orphans(referenced, min_age=min_age))
-
-
-async def tidy(store: Store, files: ImageFiles) -> None:
+async def tidy(store: Store, files: ImageStore) -> None:
     sessions = await store.sessions.purge_expired()
     kept = await store.kept_forms.purge_expired()
     failures = await store.attempts.purge_older_than(ATTEMPTS_KEEP)
     await store.reset_requests.purge_older_than(ATTEMPTS_KEEP)
     await store.account_tokens.purge_expired()
-    images = await remove_orphan_images(store, files)
+    images = await files.remove_orphans(ORPHAN_MIN_AGE)
     log.info("maintenance: %d expired sessions, %d expired kept forms, %d old login and registration attempts,"
              " %d orphan images removed", sessions, kept, failures, len(images))
 

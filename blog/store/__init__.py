@@ -11,7 +11,7 @@ from blog.store.catalog import Catalog
 from blog.store.comments import Comments
 from blog.store.db import open_database
 from blog.store.feeds import Feeds
-from blog.store.images import Images
+from blog.store.images import Images, SharedImageFiles
 from blog.store.kept_forms import KeptForms
 from blog.store.live_events import LiveEvents
 from blog.store.live_messages import LiveMessages
@@ -52,6 +52,7 @@ class Store:
         self.account_tokens = AccountTokens(self.db)
         self.reset_requests = ResetRequests(self.db)
         self.images = Images(self.db)
+        self.image_files = SharedImageFiles(self.db)  # PostgreSQL only
         self.transfer = Transfer(self.db)
         self.search = Search(self.db)
         self.catalog = Catalog(self.db)

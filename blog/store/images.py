@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from blog import clock
-from blog.store.db import Database, Transaction
+from blog.store.db import Database, Transaction, fragment
 
 # The names ImageFiles gives the files it stores (content/images.py): a body that names
 # one anywhere, in a link, an image or plain text, keeps that file.
@@ -48,7 +48,7 @@ async def record_refs(tx: Transaction, post_id: int, body: str) -> None:
     """Called for every saved revision: the files its text names stay while the post exists."""
     names = names_in(body)
     if names:
-        await tx.executemany("INSERT OR IGNORE INTO image_refs (name, post_id) VALUES (?, ?)",
+        await tx.executemany("INSERT INTO image_refs (name, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                              [(name, post_id) for name in sorted(names)])
 
 
@@ -98,7 +98,7 @@ class Images:
         now = clock.now_iso()
         async with self.db.transaction(notify=False) as tx:
             await tx.executemany(
-                "INSERT OR IGNORE INTO image_sizes (name, upload, width, height, created_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO image_sizes (name, upload, width, height, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(*row, now) for row in rows])
 
 
@@ -117,10 +117,57 @@ def referenced_names_sql() -> str:
         " UNION SELECT name FROM image_sizes WHERE created_at > ?"
         " UNION SELECT avatar FROM users WHERE avatar IS NOT NULL"
         " UNION SELECT avatar_small FROM users WHERE avatar_small IS NOT NULL"
-        " UNION SELECT json_extract(value, '$') FROM site_settings"
-        " WHERE name IN ('icon', 'icon_large') AND json_type(value) = 'text'"
+        f" UNION SELECT {_SETTING_TEXT} FROM site_settings"
+        f" WHERE name IN ('icon', 'icon_large') AND {_SETTING_IS_TEXT}"
     )
+
+
+# A setting's JSON value when it is a string (an icon's file name; null when there is none).
+_SETTING_TEXT = fragment("json_extract(value, '$')", "(value::jsonb #>> '{}')")
+_SETTING_IS_TEXT = fragment("json_type(value) = 'text'", "jsonb_typeof(value::jsonb) = 'string'")
 
 
 def unsaved_upload_cutoff() -> str:
     return clock.ago(UNSAVED_UPLOAD_KEEP)
+
+
+class SharedImageFiles:
+    """The image files themselves, in the database, for a blog on several app servers: each
+    server keeps a copy on its own disk as a cache, and this is where a server that has not
+    seen a file finds it (PostgreSQL only: on SQLite the data folder is the one home)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def put(self, files: Iterable[tuple[str, bytes]], saved_at: float) -> None:
+        """Stores new files and makes known ones young again, so the cleanup spares them
+        while the post that will name them is being saved."""
+        async with self.db.transaction(notify=False) as tx:
+            await tx.executemany(
+                "INSERT INTO image_files (name, content, saved_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET saved_at = excluded.saved_at",
+                [(name, content, saved_at) for name, content in files])
+
+    async def content(self, name: str) -> bytes | None:
+        value = await self.db.fetchvalue("SELECT content FROM image_files WHERE name = ?", (name,))
+        return bytes(value) if value is not None else None
+
+    async def present(self, names: Iterable[str]) -> set[str]:
+        wanted = sorted(set(names))[:MAX_LOOKUP]
+        if not wanted:
+            return set()
+        marks = ", ".join("?" * len(wanted))
+        rows = await self.db.fetchall(f"SELECT name FROM image_files WHERE name IN ({marks})", wanted)
+        return {row["name"] for row in rows}
+
+    async def names(self) -> set[str]:
+        return {row["name"] for row in await self.db.fetchall("SELECT name FROM image_files")}
+
+    async def remove_orphans(self, saved_before: float) -> list[str]:
+        """Deletes the files nothing refers to and nobody saved since `saved_before`, in one
+        statement, so no save of the same file can slip between the check and the delete."""
+        async with self.db.transaction(notify=False) as tx:
+            rows = await tx.fetchall(
+                f"DELETE FROM image_files WHERE saved_at < ? AND name NOT IN ({referenced_names_sql()})"
+                " RETURNING name", (saved_before, unsaved_upload_cutoff()))
+        return sorted(row["name"] for row in rows)

@@ -199,7 +199,7 @@ async def _insert_post(tx: Transaction, post: NewPost, author_id: int, counts: I
         (author_id, post.kind, slug, post.title, post.summary, post.excerpt, post.body, post.body_html, post.status,
          post.publish_at, post.image, post.thumbnail, post.image_alt, post.created_at, post.updated_at,
          post.published_at, post.deleted_at))
-    await tx.executemany("INSERT OR IGNORE INTO post_tags (post_id, tag, position) VALUES (?, ?, ?)",
+    await tx.executemany("INSERT INTO post_tags (post_id, tag, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                          [(post_id, tag, position) for position, tag in enumerate(post.tags)])
     await _sync_listing(tx, post_id)
     await tx.insert(

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from blog import clock
-from blog.content.images import ImageFiles
+from blog.content.image_store import ImageStore
 from blog.store import Store
 from blog.store.posts import Post
 from blog.store.transfer import ExportedComment
@@ -64,7 +64,7 @@ def _yaml(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-async def export_blog(store: Store, files: ImageFiles, out: Path, *, site: str,
+async def export_blog(store: Store, files: ImageStore, out: Path, *, site: str,
                       on_post: Callable[[], object] = lambda: None) -> ExportSummary:
     """Writes the zip to a temporary file beside `out`, then moves it into place."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -79,7 +79,7 @@ async def export_blog(store: Store, files: ImageFiles, out: Path, *, site: str,
     return summary
 
 
-async def _write(store: Store, files: ImageFiles, path: Path, site: str,
+async def _write(store: Store, files: ImageStore, path: Path, site: str,
                  on_post: Callable[[], object]) -> ExportSummary:
     posts = comments = 0
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bundle:
@@ -97,10 +97,13 @@ async def _write(store: Store, files: ImageFiles, path: Path, site: str,
         sizes = await store.images.all_sizes()
         bundle.writestr("images.yaml", _yaml([{"name": name, "upload": upload, "width": width, "height": height}
                                               for name, upload, width, height in sizes]))
-        images = sorted(files.names())
-        for name in images:
-            # Images are compressed already: stored as they are, read back as they are.
-            bundle.write(files.path(name), f"images/{name}", compress_type=zipfile.ZIP_STORED)
+        images = []
+        for name in sorted(await files.names()):
+            file = await files.local_path(name)
+            if file is not None:  # else removed by the cleanup meanwhile: no longer in use
+                # Images are compressed already: stored as they are, read back as they are.
+                bundle.write(file, f"images/{name}", compress_type=zipfile.ZIP_STORED)
+                images.append(name)
         bundle.writestr(MANIFEST, _yaml({
             "format": FORMAT, "version": VERSION, "site": site, "exported_at": clock.now_iso(),
             "posts": posts, "comments": comments, "authors": len(authors), "images": len(images)}))

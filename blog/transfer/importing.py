@@ -6,7 +6,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from blog.content.images import ImageFiles
+from blog.content.image_store import ImageStore
 from blog.store import Store
 from blog.store.transfer import ImportCounts
 from blog.transfer import TransferError
@@ -29,11 +29,11 @@ def read_plan(path: Path, on_item: Callable[[], object] = lambda: None) -> Impor
                         "(an .xml file from Tools → Export). Nothing was imported.")
 
 
-async def apply_plan(store: Store, files: ImageFiles, plan: ImportPlan,
+async def apply_plan(store: Store, files: ImageStore, plan: ImportPlan,
                      on_post: Callable[[], object] = lambda: None) -> ImportCounts:
     """Image files first (named by their content, so a second import rewrites nothing), then
     every post, author and comment in one transaction."""
     for name, read in plan.images.items():
-        files.save(read(), name.rsplit(".", 1)[1])
+        await files.save([(read(), name.rsplit(".", 1)[1])])
     await store.images.add_sizes(plan.image_sizes)
     return await store.transfer.import_posts(plan.posts, on_post)

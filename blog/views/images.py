@@ -14,10 +14,10 @@ CACHE_FOREVER = "public, max-age=31536000, immutable"
 async def image(request: web.Request) -> web.StreamResponse:
     name = request.match_info["name"]
     try:
-        path = request.config_dict[IMAGE_FILES].path(name)
+        path = await request.config_dict[IMAGE_FILES].local_path(name)
     except ValueError:
         raise web.HTTPNotFound(text="There is no image at this address.") from None
-    if not path.is_file():
+    if path is None:
         raise web.HTTPNotFound(text="There is no image at this address.")
     return web.FileResponse(path, headers={
         "Content-Type": CONTENT_TYPES[name.rsplit(".", 1)[1]],
