@@ -102,7 +102,7 @@ CREATE TABLE posts (
     edited_at    TEXT,
     version      BIGINT NOT NULL DEFAULT 1,     -- bumped by every save; stale forms get 409
     deleted_at   TEXT,                           -- in the trash since
-    comments_open BOOLEAN NOT NULL DEFAULT true     -- false: no comment form, comments refused
+    comments_open BIGINT NOT NULL DEFAULT 1         -- 0: no comment form, comments refused (as in SQLite)
 );
 CREATE UNIQUE INDEX posts_slug ON posts (slug);
 -- Keyset paging: every public list walks one of these, whatever the page.

@@ -103,7 +103,7 @@ async def test_a_picture_uploaded_through_one_server_is_served_by_the_other(star
     upload.add_field("alt", "A picture")
     async with cookie_browser.post(first.url + "/uploads", data=upload,
                                    headers={"Accept": "application/json", "X-CSRF-Token": token.group(1)}) as response:
-        assert response.status == 200, await response.text()
+        assert response.status == 201, await response.text()
         url = (await response.json())["url"]
     async with cookie_browser.get(second.url + url) as image:  # its data folder never had the file
         assert image.status == 200 and image.content_type == "image/png"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import sqlite3
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -164,8 +163,10 @@ async def test_a_post_due_while_the_server_was_down_goes_out_when_it_starts(make
     response = await submit(client, "/posts/new", scheduled("While you slept", clock.now() + timedelta(hours=1)))
     number = post_id(response.headers["Location"])
     await client.close()  # the server stops...
-    with sqlite3.connect(config.database_path) as conn:  # ...and its time passes meanwhile
-        conn.execute("UPDATE posts SET publish_at = ? WHERE id = ?", (clock.ago(600), number))
+    store = Store(config.database)  # ...and its time passes meanwhile
+    await store.open()
+    await store.db.write("UPDATE posts SET publish_at = ? WHERE id = ?", (clock.ago(600), number))
+    await store.close()
     restarted = await make_client(config)
     assert await restarted.app[STORE].db.fetchvalue("SELECT status FROM posts WHERE id = ?", (number,)) == "published"
     assert "While you slept" in await (await restarted.get("/")).text()
@@ -174,7 +175,7 @@ async def test_a_post_due_while_the_server_was_down_goes_out_when_it_starts(make
 async def test_several_processes_publish_each_post_exactly_once(config):
     """Two stores on one database, as two worker processes have: both run the publishing
     UPDATE at the same moment, again and again, and every post goes out once."""
-    first, second = Store(config.database_path), Store(config.database_path)
+    first, second = Store(config.database), Store(config.database)
     await first.open()
     await second.open()
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import re
 import sqlite3
 import subprocess
@@ -12,6 +13,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 from aiohttp import ClientSession
 
@@ -127,9 +129,12 @@ on two lines.
 """
 
 
-def blog(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+def blog(*args: str, data_dir: Path, database_url: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BLOG_")}
+    if database_url:
+        env["BLOG_DATABASE_URL"] = database_url
     return subprocess.run([sys.executable, "-m", "blog", *args, "--data-dir", str(data_dir)],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=env)
 
 
 def rows(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
@@ -240,7 +245,7 @@ async def test_export_writes_readable_files_and_imports_into_another_blog_the_sa
     client = await make_client(config)
     posts = await _a_blog_with_everything(client)
     out = tmp_path / "out" / "blog-export.zip"
-    result = blog("export", "--out", str(out), data_dir=config.data_dir)
+    result = blog("export", "--out", str(out), data_dir=config.data_dir, database_url=config.database_url)
     assert result.returncode == 0, result.stderr
     assert "exported 3 posts, 1 comments, 1 authors and 5 image files" in result.stdout
     with zipfile.ZipFile(out) as bundle:
@@ -260,7 +265,8 @@ async def test_export_writes_readable_files_and_imports_into_another_blog_the_sa
         assert "posts/not-yet.md" in names and len([n for n in names if n.startswith("images/")]) == 5
     original = await (await client.get(posts["pictured"])).text()
 
-    elsewhere = dataclasses.replace(config, data_dir=tmp_path / "elsewhere")
+    # Into a blog on SQLite, whichever engine it came from.
+    elsewhere = dataclasses.replace(config, data_dir=tmp_path / "elsewhere", database_url=None)
     result = blog("import", str(out), data_dir=elsewhere.data_dir)
     assert result.returncode == 0, result.stderr
     assert "3 new posts (0 already here), 1 new comments (0 already here), 1 new accounts" in result.stdout
@@ -273,7 +279,7 @@ async def test_export_writes_readable_files_and_imports_into_another_blog_the_sa
     assert "First <em>comment</em>" in copy
     assert listed_titles(await (await other.get("/")).text()) == listed_titles(await (await client.get("/")).text())
     # Brought back into the blog it came from, it changes nothing.
-    again = blog("import", str(out), data_dir=config.data_dir)
+    again = blog("import", str(out), data_dir=config.data_dir, database_url=config.database_url)
     assert "0 new posts (3 already here), 0 new comments (1 already here), 0 new accounts" in again.stdout
 
 
@@ -290,6 +296,7 @@ def test_an_export_whose_image_was_tampered_with_imports_nothing(tmp_path):
     assert result.returncode == 1 and "does not hold the bytes its name promises" in result.stderr
 
 
+@pytest.mark.sqlite_only("copies the SQLite file; PostgreSQL has pg_dump")
 async def test_a_backup_taken_while_the_blog_writes_restores_to_the_same_blog(make_client, config, tmp_path):
     client = await make_client(config)
     posts = await _a_blog_with_everything(client)
@@ -375,3 +382,11 @@ def test_restore_refuses_a_folder_in_use_and_a_file_that_is_not_a_backup(tmp_pat
     result = blog("restore", str(sneaky), data_dir=tmp_path / "new")
     assert result.returncode == 1 and "a file we do not know" in result.stderr
     assert not (tmp_path / "escape.txt").exists() and not (tmp_path / "new").exists()
+
+
+@pytest.mark.postgresql_only("what backup says on PostgreSQL")
+def test_backup_and_restore_on_postgresql_point_at_pg_dump(tmp_path, database_url):
+    for command in (["backup", "--out", str(tmp_path / "b.zip")], ["restore", str(tmp_path / "b.zip")]):
+        result = blog(*command, data_dir=tmp_path / "data", database_url=database_url)
+        assert result.returncode == 2
+        assert "pg_dump" in result.stderr and "Traceback" not in result.stderr

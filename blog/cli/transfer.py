@@ -87,7 +87,13 @@ def import_command(args: argparse.Namespace, config: Config) -> int:
     return with_store(config, work)
 
 
+ON_POSTGRESQL = ("backup and restore copy the SQLite file; on PostgreSQL use pg_dump and pg_restore"
+                 " (the image files are in the database too), or export for a portable copy")
+
+
 def backup_command(args: argparse.Namespace, config: Config) -> int:
+    if config.database_url:
+        return fail(ON_POSTGRESQL)
     from blog.transfer import TransferError
     from blog.transfer.backup import backup
 
@@ -103,6 +109,8 @@ def backup_command(args: argparse.Namespace, config: Config) -> int:
 
 
 def restore_command(args: argparse.Namespace, config: Config) -> int:
+    if config.database_url:
+        return fail(ON_POSTGRESQL)
     from blog.transfer import TransferError
     from blog.transfer.backup import restore
 

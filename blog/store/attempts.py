@@ -40,10 +40,13 @@ class Attempts:
 
         The count and the new rows are one write transaction (BEGIN IMMEDIATE, which also
         excludes the other processes), so however many attempts arrive at once, no more than
-        the limit get through: each is counted before its password is even checked. Returns
-        the new rows' ids, for cancel()."""
+        the limit get through: each is counted before its password is even checked. On
+        PostgreSQL a lock per counted key (taken in one order, so two never wait on each other)
+        does what BEGIN IMMEDIATE does for SQLite. Returns the new rows' ids, for cancel()."""
         now = clock.now_iso()
         async with self.db.transaction(notify=False) as tx:
+            for name in sorted({f"attempts {limit.scope} {limit.key[:KEY_MAX]}" for limit in limits}):
+                await tx.lock(name)
             retry_at = []
             for limit in limits:
                 reached = await tx.fetchvalue(
