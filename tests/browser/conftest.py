@@ -83,8 +83,11 @@ def server_env() -> dict[str, str]:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, server_env: dict[str, str]) -> Iterator[str]:
-    """The real `python -m blog serve` on a free port of 127.0.0.1; yields its base URL."""
+def live_server(tmp_path: Path, server_env: dict[str, str], database_url: str) -> Iterator[str]:
+    """The real `python -m blog serve` on a free port of 127.0.0.1, on a fresh database of the
+    engine under test; yields its base URL."""
+    if database_url:
+        server_env = {"BLOG_DATABASE_URL": database_url, **server_env}
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "server.log"
