@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from slugify import slugify
 
 from blog import clock
-from blog.store.db import Database, Row, Transaction, ordered_list
+from blog.store.db import Database, Row, Transaction, UniqueViolation, ordered_list
 from blog.store.images import record_refs
 from blog.store.remembered import Remembered
 
 PAGE_SIZE = 10
 SQLITE_INTEGER_MAX = 2**63 - 1
 SLUG_MAX_LENGTH = 80
+SLUG_ATTEMPTS = 3
+T = TypeVar("T")
 # Tags in their form order, as one column, so a list page costs one query.
 TAGS_COLUMN = ordered_list("tag", "position", "FROM post_tags WHERE post_id = posts.id") + " AS tags"
 # Public and in the lists: published, not in the trash, and a post (pages are linked only from the nav).
@@ -337,9 +340,16 @@ class Posts:
 
     async def create(self, author_id: int, fields: PostFields, image: tuple[str, str] | None, *,
                      kind: str = "post", comments_open: bool = True) -> Post:
+        post_id = await _retrying_slug(lambda crowded: self._insert(author_id, fields, image, kind, comments_open, crowded))
+        post = await self.by_id(post_id)
+        assert post is not None
+        return post
+
+    async def _insert(self, author_id: int, fields: PostFields, image: tuple[str, str] | None, kind: str,
+                      comments_open: bool, crowded: bool) -> int:
         now = clock.now_iso()
         async with self.db.transaction() as tx:
-            slug = await _unique_slug(tx, fields.title, None)
+            slug = await _unique_slug(tx, fields.title, None, crowded=crowded)
             post_id = await tx.insert(
                 "INSERT INTO posts (author_id, kind, slug, title, summary, excerpt, body, body_html, status,"
                 " publish_at, image, thumbnail, image_alt, created_at, updated_at, published_at, comments_open)"
@@ -350,49 +360,48 @@ class Posts:
             )
             await _write_tags(tx, post_id, fields.tags)
             await _record_revision(tx, post_id, 1, fields, author_id, now)
+        return post_id
+
+    async def update(self, post_id: int, expected_version: int, editor_id: int, fields: PostFields,
+                     image: tuple[str, str] | None | bool = True, comments_open: bool | None = None) -> Post:
+        """Saves an edit unless the post moved on since `expected_version` (VersionConflict).
+
+        `image` is True to keep the current image, None to remove it, or new
+        (display, thumbnail) names; `comments_open` None keeps the post's setting."""
+        await _retrying_slug(lambda crowded: self._update(post_id, expected_version, editor_id, fields, image,
+                                                           comments_open, crowded))
         post = await self.by_id(post_id)
         assert post is not None
         return post
 
-    async def update(self, post_id: int, expected_version: int, editor_id: int, fields: PostFields,
-                     image: tuple[str, str] | None | bool = True,
-                     comments_open: bool | None = None) -> tuple[Post, list[str]]:
-        """Saves an edit unless the post moved on since `expected_version` (VersionConflict).
-
-        `image` is True to keep the current image, None to remove it, or new
-        (display, thumbnail) names; `comments_open` None keeps the post's setting.
-        Returns the post and the image names it let go of."""
+    async def _update(self, post_id: int, expected_version: int, editor_id: int, fields: PostFields,
+                      image: tuple[str, str] | None | bool, comments_open: bool | None, crowded: bool) -> None:
         now = clock.now_iso()
+        keep_image = image is True
+        display, thumbnail = image if isinstance(image, tuple) else (None, None)
         async with self.db.transaction() as tx:
-            row = await tx.fetchone(
-                "SELECT version, image, thumbnail, published_at, comments_open FROM posts"
-                " WHERE id = ? AND deleted_at IS NULL", (post_id,))
-            if row is None:
-                raise LookupError(post_id)
-            if row["version"] != expected_version:
-                current = await self._current_for_conflict(tx, post_id)
-                raise VersionConflict(current)
-            released: list[str] = []
-            names = (row["image"], row["thumbnail"])
-            if image is not True:
-                released = [name for name in names if name]
-                names = image if isinstance(image, tuple) else (None, None)
-            published_at = row["published_at"] or (now if fields.status == "published" else None)
-            slug = await _unique_slug(tx, fields.title, post_id)
+            slug = await _unique_slug(tx, fields.title, post_id, crowded=crowded)
             version = expected_version + 1
-            await tx.execute(
+            # The version is checked by the UPDATE itself: of two edits of one version that
+            # arrive together, on any engine, exactly one matches a row.
+            saved = await tx.execute(
                 "UPDATE posts SET slug = ?, title = ?, summary = ?, excerpt = ?, body = ?, body_html = ?,"
-                " status = ?, publish_at = ?, image = ?, thumbnail = ?, image_alt = ?, updated_at = ?,"
-                " published_at = ?, editor_id = ?, edited_at = ?, version = ?, comments_open = ? WHERE id = ?",
+                " status = ?, publish_at = ?, image = CASE WHEN ? THEN image ELSE ? END,"
+                " thumbnail = CASE WHEN ? THEN thumbnail ELSE ? END, image_alt = ?, updated_at = ?,"
+                " published_at = coalesce(published_at, ?), editor_id = ?, edited_at = ?, version = ?,"
+                " comments_open = coalesce(?, comments_open)"
+                " WHERE id = ? AND version = ? AND deleted_at IS NULL",
                 (slug, fields.title, fields.summary, fields.excerpt, fields.body, fields.body_html,
-                 fields.status, _publish_at(fields), *names, fields.image_alt, now, published_at, editor_id,
-                 now, version, row["comments_open"] if comments_open is None else comments_open, post_id),
+                 fields.status, _publish_at(fields), keep_image, display, keep_image, thumbnail, fields.image_alt,
+                 now, now if fields.status == "published" else None, editor_id, now, version, comments_open,
+                 post_id, expected_version),
             )
+            if not saved:
+                if await tx.fetchone("SELECT 1 FROM posts WHERE id = ? AND deleted_at IS NULL", (post_id,)) is None:
+                    raise LookupError(post_id)
+                raise VersionConflict(await self._current_for_conflict(tx, post_id))
             await _write_tags(tx, post_id, fields.tags)
             await _record_revision(tx, post_id, version, fields, editor_id, now)
-        post = await self.by_id(post_id)
-        assert post is not None
-        return post, [name for name in released if name not in names]
 
     async def _current_for_conflict(self, tx: Transaction, post_id: int) -> Post:
         row = await tx.fetchone(f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.id = ?", (post_id,))
@@ -430,8 +439,24 @@ def _publish_at(fields: PostFields) -> str | None:
     return fields.publish_at if fields.status == "scheduled" else None
 
 
-async def _unique_slug(tx: Transaction, title: str, post_id: int | None, base: str | None = None) -> str:
+async def _retrying_slug(write: Callable[[bool], Awaitable[T]]) -> T:
+    """`write` again when another writer took the slug it chose between its look and its save
+    (the unique index is the judge; on PostgreSQL two transactions can both see it free).
+    The last try is told the title is crowded, and takes a random suffix."""
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            return await write(attempt == SLUG_ATTEMPTS - 1)
+        except UniqueViolation as exc:
+            if "slug" not in exc.constraint or attempt == SLUG_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _unique_slug(tx: Transaction, title: str, post_id: int | None, base: str | None = None,
+                       crowded: bool = False) -> str:
     base = base or slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "post"
+    if crowded:
+        return f"{base}-{secrets.token_hex(3)}"
     for candidate in [base, *(f"{base}-{n}" for n in range(2, 6))]:
         taken = await tx.fetchvalue("SELECT id FROM posts WHERE slug = ?", (candidate,))
         if taken is None or taken == post_id:

@@ -227,7 +227,7 @@ async def update(request: web.Request) -> web.Response:
     # An image saved for a form that is refused, or one this save lets go of, stays on disk
     # until the cleanup finds no post using it (content/uploads.py says why).
     try:
-        saved, _ = await request.config_dict[STORE].posts.update(
+        saved = await request.config_dict[STORE].posts.update(
             post.id, version, user.id, fields, image_change,
             comments_open=await _comments_open(request, values, post))
     except VersionConflict as conflict:

@@ -73,7 +73,7 @@ async def restore(request: web.Request) -> web.Response:
     if fields is None:
         raise web.HTTPBadRequest(text="This revision cannot be restored: " + " ".join(errors.values()))
     try:
-        saved, _ = await request.config_dict[STORE].posts.update(post.id, post.version, user.id, fields)
+        saved = await request.config_dict[STORE].posts.update(post.id, post.version, user.id, fields)
     except VersionConflict:
         raise web.HTTPConflict(text="The post changed while you were restoring. Look at its history again.") from None
     raise web.HTTPSeeOther(location=post_url(request, saved))
