@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 
 import aiohttp
@@ -108,3 +109,26 @@ async def test_a_picture_uploaded_through_one_server_is_served_by_the_other(star
     async with cookie_browser.get(second.url + url) as image:  # its data folder never had the file
         assert image.status == 200 and image.content_type == "image/png"
         assert (await image.read()).startswith(b"\x89PNG")
+
+
+async def test_readers_on_two_servers_count_as_two_and_logins_are_limited_across_servers(start_server, cookie_browser):
+    first, second = await start_server(), await start_server()
+    await register(cookie_browser, first.url, "alice")
+    post = await publish(cookie_browser, first.url, "Read on two servers")
+    async with aiohttp.ClientSession() as one, aiohttp.ClientSession() as two, \
+            one.ws_connect(first.url + post + "/live") as ws_one, two.ws_connect(second.url + post + "/live") as ws_two:
+        for ws in (ws_one, ws_two):
+            while True:  # presence arrives as readers come; wait until each sees both
+                event = json.loads((await asyncio.wait_for(ws.receive(), 5)).data)
+                if event["kind"] == "presence" and event["count"] == 2:
+                    break
+
+    # Wrong passwords for one account, spread over both servers, meet one limit.
+    statuses = []
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as guesser:
+        for attempt in range(12):
+            base = (first, second)[attempt % 2].url
+            response = await form(guesser, base + "/login", base + "/login",
+                                  {"username": "alice", "password": f"wrong {attempt}"})
+            statuses.append(response.status)
+    assert 429 not in statuses[:10] and statuses[10:] == [429, 429], statuses  # the limit is 10
