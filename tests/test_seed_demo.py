@@ -162,3 +162,25 @@ def test_an_email_taken_by_someone_else_is_an_error_not_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "alice@demo.example.com belongs to an account that is not a demo author" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.postgresql_only("seed-demo into a PostgreSQL database")
+async def test_seed_demo_fills_a_postgresql_blog_that_search_and_lists_read(tmp_path, database_url):
+    from blog.store import Store
+
+    result = subprocess.run(
+        [sys.executable, "-m", "blog", "seed-demo", "--posts", "30", "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "BLOG_LOG_LEVEL": "WARNING", "BLOG_DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    store = Store(database_url)
+    await store.open()
+    try:
+        assert await store.db.fetchvalue("SELECT count(*) FROM posts") == 30
+        tagged = await store.db.fetchvalue("SELECT count(*) FROM posts WHERE id NOT IN (SELECT post_id FROM post_tags)")
+        assert tagged == 0
+        title = await store.db.fetchvalue("SELECT title FROM posts WHERE status = 'published' ORDER BY id LIMIT 1")
+        found = await store.search.posts(title.split()[0])
+        assert found.hits, title
+    finally:
+        await store.close()

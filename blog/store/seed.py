@@ -91,11 +91,15 @@ class Seed:
                     post_id, post.title, post.summary, post.body, ", ".join(post.tags),
                     post.author_id, post.created_at,
                 ))  # fmt: skip
-            # Tags before their posts (the foreign key is checked at the commit): the search
-            # index's trigger then indexes each post once, with its tags, instead of again per tag.
-            await tx.execute("PRAGMA defer_foreign_keys = ON")
-            await tx.executemany(INSERT_TAG, tag_rows)
-            await tx.executemany(INSERT_POST, post_rows)
+            if self.db.engine == "sqlite":
+                # Tags before their posts (the foreign key is checked at the commit): the search
+                # index's trigger then indexes each post once, with its tags, instead of again per tag.
+                await tx.execute("PRAGMA defer_foreign_keys = ON")
+                await tx.executemany(INSERT_TAG, tag_rows)
+                await tx.executemany(INSERT_POST, post_rows)
+            else:  # PostgreSQL checks the key at once; its trigger indexes the tags as they come
+                await tx.executemany(INSERT_POST, post_rows)
+                await tx.executemany(INSERT_TAG, tag_rows)
             await tx.executemany(INSERT_REVISION, revision_rows)
         return ids
 

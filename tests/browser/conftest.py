@@ -83,6 +83,18 @@ def server_env() -> dict[str, str]:
 
 
 @pytest.fixture
+def seed_demo(tmp_path: Path, database_url: str) -> Callable[[int], None]:
+    """Writes demo posts into the live server's blog (its data folder or database) with the
+    real `seed-demo` command."""
+    def seed(posts: int) -> None:
+        env = {**_server_env(), **({"BLOG_DATABASE_URL": database_url} if database_url else {})}
+        subprocess.run([sys.executable, "-m", "blog", "seed-demo", "--posts", str(posts),
+                        "--data-dir", str(tmp_path / "data")],
+                       cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, timeout=120)
+    return seed
+
+
+@pytest.fixture
 def live_server(tmp_path: Path, server_env: dict[str, str], database_url: str) -> Iterator[str]:
     """The real `python -m blog serve` on a free port of 127.0.0.1, on a fresh database of the
     engine under test; yields its base URL."""

@@ -6,21 +6,16 @@ And the browser's own copy of the editor brings a scheduled post back with its t
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.async_api import Page, expect
 
-from .conftest import PROJECT_ROOT, live_connected, register, screenshot
+from .conftest import live_connected, register, screenshot
 
 DARK = {"viewport": {"width": 1280, "height": 800}, "color_scheme": "dark"}
 CODE = "```python\ndef greet(name: str) -> str:\n    # a comment\n    return f\"Hello, {name}!\"  # 42\n```"
 
-
-def _seed(data_dir: Path, posts: int) -> None:
-    subprocess.run([sys.executable, "-m", "blog", "seed-demo", "--posts", str(posts), "--data-dir", str(data_dir)],
-                   cwd=PROJECT_ROOT, check=True, capture_output=True, timeout=120)
 
 
 async def _is_dark(page: Page) -> None:
@@ -28,10 +23,11 @@ async def _is_dark(page: Page) -> None:
     assert max(int(part) for part in re.findall(r"\d+", background)[:3]) < 60, f"{page.url} is not dark: {background}"
 
 
-async def test_the_other_pages_are_dark_and_pass_the_checks_too(new_page, live_server: str, tmp_path: Path) -> None:
+async def test_the_other_pages_are_dark_and_pass_the_checks_too(new_page, live_server: str, tmp_path: Path,
+                                                                seed_demo: Callable[[int], None]) -> None:
     page = await new_page(**DARK)
     await register(page, live_server, "root", "root@example.com")  # the first account: the admin
-    _seed(tmp_path / "data", 30)
+    seed_demo(30)
 
     # Administration: the settings with an error, and a suspended account among the users.
     await page.goto(live_server + "/admin/settings")

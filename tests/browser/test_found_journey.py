@@ -4,25 +4,16 @@ and walks the archive; no page logs a Content-Security-Policy error (JSON-LD inc
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from playwright.async_api import ConsoleMessage, Page, expect
 
-from .conftest import PROJECT_ROOT, screenshot
-
-
-def _seed(data_dir: Path, posts: int) -> None:
-    """Demo posts written into the running blog's data folder by the real command."""
-    subprocess.run([sys.executable, "-m", "blog", "seed-demo", "--posts", str(posts), "--data-dir", str(data_dir)],
-                   cwd=PROJECT_ROOT, check=True, capture_output=True, timeout=120)
+from .conftest import screenshot
 
 
 async def test_search_from_the_header_open_a_result_follow_its_tag_and_walk_the_archive(
-        page: Page, new_page: Callable[..., Awaitable[Page]], live_server: str, tmp_path: Path) -> None:
-    _seed(tmp_path / "data", 60)
+        page: Page, new_page: Callable[..., Awaitable[Page]], live_server: str, seed_demo: Callable[[int], None]) -> None:
+    seed_demo(60)
     problems: list[str] = []
 
     def note(message: ConsoleMessage) -> None:
