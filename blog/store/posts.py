@@ -381,6 +381,8 @@ class Posts:
         display, thumbnail = image if isinstance(image, tuple) else (None, None)
         async with self.db.transaction() as tx:
             slug = await _unique_slug(tx, fields.title, post_id, crowded=crowded)
+            if not 0 < expected_version < SQLITE_INTEGER_MAX:  # no post has it, and the engines could not bind it
+                expected_version = -1
             version = expected_version + 1
             # The version is checked by the UPDATE itself: of two edits of one version that
             # arrive together, on any engine, exactly one matches a row.
