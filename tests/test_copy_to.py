@@ -42,7 +42,9 @@ async def test_copy_to_moves_everything_and_keeps_sessions(aiohttp_client, tmp_p
     await old.close()
     before = Store(sqlite_config.database_path)
     await before.open()
-    tables = ["users", "posts", "post_tags", "revisions", "comments", "favorites", "sessions"]
+    tables = ["users", "posts", "post_tags", "revisions", "comments", "favorites", "sessions",
+              "tag_counts", "author_counts", "month_counts"]
+    tag_counts = await before.db.fetchall("SELECT tag, posts FROM tag_counts ORDER BY tag")
     counts = {table: await before.db.fetchvalue(f"SELECT COUNT(*) FROM {table}") for table in tables}
     await before.close()
 
@@ -55,6 +57,11 @@ async def test_copy_to_moves_everything_and_keeps_sessions(aiohttp_client, tmp_p
     try:
         for table in tables:
             assert await after.db.fetchvalue(f"SELECT COUNT(*) FROM {table}") == counts[table], table
+        # Counted once, as the source had them (not again by the target's triggers) ...
+        assert [tuple(row) for row in await after.db.fetchall("SELECT tag, posts FROM tag_counts ORDER BY tag")] \
+            == [tuple(row) for row in tag_counts]
+        # ... and every public post findable.
+        assert [hit.title for hit in (await after.search.posts("Moved along")).hits] == ["Moved along"]
     finally:
         await after.close()
 
