@@ -19,6 +19,11 @@ run, the home page with 10,000 posts against 1,000,000 (`--skip-million` to
 skip), and `serve --workers 2` where the blog has that option (`--no-workers`
 to skip). Not part of the test suite; see bench/README.md, "Speed".
 
+With `--database-url postgresql://.../postgres` the same run is made on PostgreSQL
+(bench/pg.py: a database per post count filled once by `copy-to` from the same SQLite
+demo data, a fresh copy of it for every server run), plus two app servers on one
+database behind nginx against one (bench/nginx.py); `--no-two-servers` to skip that.
+
 Exit status: 0 when every target passed, 1 when some failed, 2 when the run
 could not be made.
 """
