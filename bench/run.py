@@ -1057,16 +1057,15 @@ async def measure_two_servers(report: Report, fleet: Fleet, client: aiohttp.Clie
     report.add(f"### Two app servers against one, on one PostgreSQL database, behind one nginx (round robin, "
                f"`worker_processes auto`), `wrk -t{load.threads} -c{load.connections} -d{load.duration:g}s`, "
                f"median of {args.rounds} round(s)", "",
-               "| page | hello req/s | one server, direct | one behind nginx | p99 | two behind nginx | p99 "
-               "| two / one | target | |",
-               "|---|---|---|---|---|---|---|---|---|---|")
+               "| page | hello req/s | one server, direct | one behind nginx | p99 | two behind nginx | p99 | two / one |",
+               "|---|---|---|---|---|---|---|---|")
     for page in pages:
         row = rows[page.key]
         ratio = median([t.rps / o.rps for t, o in zip(row["two"], row["one"]) if o.rps])
         report.add(f"| {page.label} | {median([r.rps for r in row['hello']]):,.0f} "
                    f"| {median([r.rps for r in row['direct']]):,.0f} | {median([r.rps for r in row['one']]):,.0f} "
                    f"| {ms(median([r.p99_ms for r in row['one']]))} | {median([r.rps for r in row['two']]):,.0f} "
-                   f"| {ms(median([r.p99_ms for r in row['two']]))} | {ratio:.2f} | — | |")
+                   f"| {ms(median([r.p99_ms for r in row['two']]))} | {ratio:.2f} |")
     seconds = args.rounds * len(pages) * load.duration
     report.add("", f"CPU used during the measurements (seconds, all rounds and pages; {seconds:g} s of wrk per "
                f"column; the machine has {os.cpu_count()} CPUs, which wrk, nginx and the servers share): "
