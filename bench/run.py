@@ -19,6 +19,11 @@ run, the home page with 10,000 posts against 1,000,000 (`--skip-million` to
 skip), and `serve --workers 2` where the blog has that option (`--no-workers`
 to skip). Not part of the test suite; see bench/README.md, "Speed".
 
+With `--database-url postgresql://.../postgres` the same run is made on PostgreSQL
+(bench/pg.py: a database per post count filled once by `copy-to` from the same SQLite
+demo data, a fresh copy of it for every server run), plus two app servers on one
+database behind nginx against one (bench/nginx.py); `--no-two-servers` to skip that.
+
 Exit status: 0 when every target passed, 1 when some failed, 2 when the run
 could not be made.
 """
@@ -48,6 +53,8 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import nginx
+from pg import PostgresBench, PostgresError, shown
 from procfs import cpu_seconds, free_port, memory_kib, percentile
 from yarl import URL
 
@@ -120,16 +127,17 @@ def server_env() -> dict[str, str]:
 class Server:
     """A server in its own process group (so `--workers` children stop with it); output to a log file."""
 
-    def __init__(self, name: str, command: list[str], log_dir: Path) -> None:
-        self.name, self.command = name, command
-        self.port = int(command[command.index("--port") + 1])
+    def __init__(self, name: str, command: list[str], log_dir: Path, env: dict[str, str] | None = None,
+                 port: int | None = None) -> None:
+        self.name, self.command, self.env = name, command, env or {}
+        self.port = port if port is not None else int(command[command.index("--port") + 1])
         self.base = f"http://{HOST}:{self.port}"
         self.log_path = log_dir / f"{name}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(self.command, cwd=ROOT, env=server_env(), stdout=log,
+            self.process = subprocess.Popen(self.command, cwd=ROOT, env=server_env() | self.env, stdout=log,
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                             start_new_session=True)
 
@@ -560,6 +568,33 @@ def fresh_copy(source: Path, cache_dir: Path, copies: list[Path]) -> Path:
     return folder / "data"
 
 
+# What the copy-to that fills a PostgreSQL database from the SQLite one depends on, beside SEED_SOURCES.
+COPY_SOURCES = ("schema.postgresql.sql", "blog/store/copying.py", "blog/cli/copy.py")
+
+
+def postgres_fingerprint() -> str:
+    digest = hashlib.sha256(seed_fingerprint().encode())
+    for name in COPY_SOURCES:
+        try:
+            digest.update((ROOT / name).read_bytes())
+        except OSError:
+            digest.update(b"missing " + name.encode())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class BlogData:
+    """What one server (or several sharing a database) runs on: a data folder, and on PostgreSQL
+    the BLOG_DATABASE_URL of its own copy of the database."""
+
+    data_dir: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    def another_folder(self) -> "BlogData":
+        """The same database with a data folder of its own, for a second app server."""
+        return BlogData(self.data_dir.parent / f"{self.data_dir.name}-2", self.env)
+
+
 # The machine ---------------------------------------------------------------------------------
 
 
@@ -622,6 +657,14 @@ def ms(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:.1f} ms" if value >= 10 else f"{value:.2f} ms"
 
 
+def without_password(argument: str) -> str:
+    """A command-line argument as it may be shown: a PostgreSQL URL loses its password."""
+    option, equals, value = argument.rpartition("=") if argument.startswith("--") else ("", "", argument)
+    if value.startswith(("postgresql://", "postgres://")):
+        return option + equals + shown(value)
+    return argument
+
+
 def verdict(value: float, target: float, at_least: bool = True) -> str:
     if math.isnan(value):
         return "n/a"
@@ -648,11 +691,12 @@ class Report:
     def text(self) -> str:
         m = self.machine
         head = [
-            f"Run of {m.get('date', '?')}: `{' '.join(['python', 'bench/run.py', *self.args.argv])}`",
+            f"Run of {m.get('date', '?')}: `{' '.join(['python', 'bench/run.py', *map(without_password, self.args.argv)])}`",
             "",
             f"Machine: `nproc` {m.get('nproc')}, {m.get('cpu')}; `free -h` total/used/free {m.get('memory')}; "
             f"Linux {m.get('kernel')}; Python {m.get('python')}, aiohttp {m.get('aiohttp')}; {m.get('wrk')}; "
             f"tree {m.get('commit')}.",
+            *([f"Database: {m['database']}."] if "database" in m else []),
             "Load average (1/5/15 min): " + "; ".join(f"{where} {a:.2f}/{b:.2f}/{c:.2f}" for where, (a, b, c) in self.loads) + ".",
             "",
         ]
@@ -705,8 +749,9 @@ class Fleet:
         self.servers: list[Server] = []
         self.copies: list[Path] = []  # data folders copied for this run, removed at the end
 
-    async def start(self, client: aiohttp.ClientSession, name: str, command: list[str]) -> Server:
-        server = Server(name, command, self.log_dir)
+    async def start(self, client: aiohttp.ClientSession, name: str, command: list[str],
+                    env: dict[str, str] | None = None, port: int | None = None) -> Server:
+        server = Server(name, command, self.log_dir, env, port)
         self.servers.append(server)
         server.start()
         await server.wait_until_ready(client)
@@ -732,6 +777,32 @@ class Databases:
     main: Path
     small: Path | None
     big: Path | None
+    postgres: PostgresBench | None = None
+    on_postgres: dict[Path, str] = field(default_factory=dict)  # SQLite data folder -> its PostgreSQL database
+
+
+async def prepare_postgres(args: argparse.Namespace, cache_dir: Path, databases: Databases) -> None:
+    """With --database-url: the PostgreSQL database of each SQLite one, built once by copy-to."""
+    postgres = PostgresBench(args.database_url)
+    await postgres.check()
+    databases.postgres = postgres
+    for folder in (databases.main, databases.small, databases.big):
+        if folder is not None:
+            posts = int(folder.name.removeprefix("posts-"))
+            databases.on_postgres[folder] = await postgres.ensure(
+                posts, folder, postgres_fingerprint(), args.rebuild, cache_dir, server_env(), args.seed_timeout,
+                status_line)
+
+
+async def fresh_blog(databases: Databases, source: Path, cache_dir: Path, fleet: Fleet) -> BlogData:
+    """Data for one server run: a copy of the cached SQLite folder, or on PostgreSQL an empty
+    folder and a copy of the cached database (CREATE DATABASE ... TEMPLATE)."""
+    if databases.postgres is None:
+        return BlogData(fresh_copy(source, cache_dir, fleet.copies))
+    folder = Path(tempfile.mkdtemp(prefix="run-", dir=cache_dir))
+    fleet.copies.append(folder)
+    url = await databases.postgres.fresh_copy(databases.on_postgres[source])
+    return BlogData(folder / "data", {"BLOG_DATABASE_URL": url})
 
 
 def prepare_databases(args: argparse.Namespace, cache_dir: Path) -> Databases:
@@ -751,13 +822,18 @@ async def benchmark(args: argparse.Namespace, report: Report, fleet: Fleet, cach
 
     report.loads.append(("before", await wait_for_quiet(args.max_load, args.quiet_wait)))
     report.machine = machine()
-    data_dir = fresh_copy(source, cache_dir, fleet.copies)
-    report.raw["data_dir"] = str(data_dir)
-    status_line(f"the blog runs on a copy of the database in {data_dir}")
+    if databases.postgres is not None:
+        report.machine["database"] = (f"PostgreSQL {databases.postgres.version} at "
+                                      f"{shown(databases.postgres.maintenance_url)}; every server run on its own "
+                                      f"copy of {databases.on_postgres[source]} (`CREATE DATABASE ... TEMPLATE`)")
+    blog_data = await fresh_blog(databases, source, cache_dir, fleet)
+    report.raw["data_dir"] = str(blog_data.data_dir)
+    where = shown(blog_data.env["BLOG_DATABASE_URL"]) if blog_data.env else f"in {blog_data.data_dir}"
+    status_line(f"the blog runs on a copy of the database {where}")
 
     async with new_client() as client:
         hello = await fleet.start(client, "hello", hello_command(free_port()))
-        blog = await fleet.start(client, "blog", blog_command(free_port(), data_dir))
+        blog = await fleet.start(client, "blog", blog_command(free_port(), blog_data.data_dir), env=blog_data.env)
         started_cpu = cpu_seconds(blog.pid)
         trail = [("started", memory_kib(blog.pid))]  # where the memory goes, part by part
         targets = await find_targets(blog.base, args.depth, "demo-alice")
@@ -815,15 +891,31 @@ async def benchmark(args: argparse.Namespace, report: Report, fleet: Fleet, cach
                       verdict(rss_mb, 150, at_least=False))
 
         if workers:
-            await measure_workers(report, fleet, client, hello, blog, source, cache_dir, args)
+            await measure_workers(report, fleet, client, hello, blog,
+                                  await fresh_blog(databases, source, cache_dir, fleet), args)
         else:
             report.add("Two processes: skipped: no --workers" if args.workers_figure else
                        "Two processes: skipped (--no-workers).", "")
         fleet.stop(blog)
         report.loads.append(("after the one-process blog", os.getloadavg()))
 
+        if databases.postgres is not None:
+            if not args.two_servers:
+                report.add("Two servers against one: skipped (--no-two-servers).", "")
+            elif shutil.which("nginx") is None:
+                report.add("Two servers against one: skipped: nginx is not installed.", "")
+            else:
+                await measure_two_servers(report, fleet, client, hello,
+                                          await fresh_blog(databases, source, cache_dir, fleet), args)
+                report.loads.append(("after the two servers", os.getloadavg()))
+
         if small is not None and big is not None:
-            await measure_million(report, fleet, client, small, big, load, args)
+            if databases.postgres is None:  # only read: the cached folders themselves (1M posts is several GB)
+                small_data, big_data = BlogData(small), BlogData(big)
+            else:  # a database copy is a quick file copy, and keeps the cached one as built
+                small_data = await fresh_blog(databases, small, cache_dir, fleet)
+                big_data = await fresh_blog(databases, big, cache_dir, fleet)
+            await measure_million(report, fleet, client, small_data, big_data, load, args)
         else:
             report.add("`/` with 10,000 against 1,000,000 posts: skipped (--skip-million).", "")
     report.loads.append(("at the end", os.getloadavg()))
@@ -865,10 +957,10 @@ def report_logins(report: Report, rounds: list[LoginRound], load: Load, args: ar
 
 
 async def measure_workers(report: Report, fleet: Fleet, client: aiohttp.ClientSession, hello: Server,
-                          one: Server, source: Path, cache_dir: Path, args: argparse.Namespace) -> None:
+                          one: Server, data: BlogData, args: argparse.Namespace) -> None:
     load = Load(args.threads * 2, args.connections * 2, args.duration)
-    data_dir = fresh_copy(source, cache_dir, fleet.copies)
-    two = await fleet.start(client, "blog-workers-2", blog_command(free_port(), data_dir, ["--workers", "2"]))
+    two = await fleet.start(client, "blog-workers-2", blog_command(free_port(), data.data_dir, ["--workers", "2"]),
+                            env=data.env)
     cookies = {}
     for server in (one, two):
         async with new_client() as reader:
@@ -909,11 +1001,84 @@ async def measure_workers(report: Report, fleet: Fleet, client: aiohttp.ClientSe
                + f" (total {sum(rss.values()):.1f} MiB).", "")
 
 
-async def measure_million(report: Report, fleet: Fleet, client: aiohttp.ClientSession, small_dir: Path,
-                          big_dir: Path, load: Load, args: argparse.Namespace) -> None:
-    # Only read: both run on the cached databases themselves rather than on copies (1M posts is several GB).
-    small = await fleet.start(client, f"blog-{args.small_posts}", blog_command(free_port(), small_dir))
-    big = await fleet.start(client, f"blog-{args.million_posts}", blog_command(free_port(), big_dir))
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (nginx's workers, `--workers` children)."""
+    return sum(cpu_seconds(each) or 0.0 for each in (pid, *children_of(pid)))
+
+
+async def measure_two_servers(report: Report, fleet: Fleet, client: aiohttp.ClientSession, hello: Server,
+                              data: BlogData, args: argparse.Namespace) -> None:
+    """Two app servers (own data folders, one PostgreSQL database) behind nginx in round robin,
+    against one of them behind the same nginx, and that one directly."""
+    load = Load(args.threads * 2, args.connections * 2, args.duration)
+    first = await fleet.start(client, "blog-a", blog_command(free_port(), data.data_dir), env=data.env)
+    second_data = data.another_folder()
+    second = await fleet.start(client, "blog-b", blog_command(free_port(), second_data.data_dir), env=second_data.env)
+    one_port, two_port = free_port(), free_port()
+    backends = {one_port: [f"{HOST}:{first.port}"], two_port: [f"{HOST}:{first.port}", f"{HOST}:{second.port}"]}
+    proxy = await fleet.start(client, "nginx", nginx.command(data.data_dir.parent / "nginx", backends), port=one_port)
+    bases = {"direct": first.base, "one": f"http://{HOST}:{one_port}", "two": f"http://{HOST}:{two_port}"}
+    async with new_client() as reader:  # through the proxy; the session lives in the database, both servers know it
+        await log_in(reader, bases["two"], "demo-alice")
+        cookie = session_cookie_header(reader, bases["two"])
+    for server in (first, second):
+        async with new_client() as check:
+            if "demo-alice" not in await get_text(check, server.base + "/", headers=dict([cookie.split(": ", 1)])):
+                raise BenchError(f"the session made through nginx does not log demo-alice in on {server.name}")
+    pages = [Page("anonymous", "`/` anonymous", "/"), Page("user", "`/` logged in", "/", headers=(cookie,))]
+    for page in pages:
+        for base in bases.values():  # twice through the two-server front: both servers' caches warm
+            for _ in range(1 if base != bases["two"] else 2):
+                await run_wrk(base + page.path, Load(1, 8, args.warmup), headers=page.headers)
+    kinds = ("hello", "direct", "one", "two")
+    rows: dict[str, dict[str, list[WrkResult]]] = {page.key: {kind: [] for kind in kinds} for page in pages}
+    cpu: dict[str, dict[str, float]] = {kind: {"blog-a": 0.0, "blog-b": 0.0, "nginx": 0.0} for kind in kinds[1:]}
+    for round_no in range(1, args.rounds + 1):
+        for page in pages:
+            for kind in kinds:
+                await asyncio.sleep(SETTLE)
+                before = {server.name: process_tree_cpu(server.pid) for server in (first, second, proxy)}
+                url = (hello.base if kind == "hello" else bases[kind]) + page.path
+                result = await run_wrk(url, load, headers=page.headers if kind != "hello" else ())
+                if kind != "hello":
+                    for server in (first, second, proxy):
+                        cpu[kind][server.name] += process_tree_cpu(server.pid) - before[server.name]
+                    note_errors(f"{kind} {page.label} -t{load.threads} -c{load.connections} round {round_no}",
+                                result, report.problems)
+                rows[page.key][kind].append(result)
+            row = rows[page.key]
+            status_line(f"round {round_no}/{args.rounds} {page.label}: hello {row['hello'][-1].rps:,.0f}, one server "
+                        f"direct {row['direct'][-1].rps:,.0f}, one behind nginx {row['one'][-1].rps:,.0f}, "
+                        f"two behind nginx {row['two'][-1].rps:,.0f} req/s")
+    for server in (proxy, second, first):
+        fleet.stop(server)
+    report.raw["two_servers"] = {"rows": {key: {k: [asdict(r) for r in v] for k, v in row.items()}
+                                          for key, row in rows.items()}, "cpu_seconds": cpu}
+    report.add(f"### Two app servers against one, on one PostgreSQL database, behind one nginx (round robin, "
+               f"`worker_processes auto`), `wrk -t{load.threads} -c{load.connections} -d{load.duration:g}s`, "
+               f"median of {args.rounds} round(s)", "",
+               "| page | hello req/s | one server, direct | one behind nginx | p99 | two behind nginx | p99 | two / one |",
+               "|---|---|---|---|---|---|---|---|")
+    for page in pages:
+        row = rows[page.key]
+        ratio = median([t.rps / o.rps for t, o in zip(row["two"], row["one"]) if o.rps])
+        report.add(f"| {page.label} | {median([r.rps for r in row['hello']]):,.0f} "
+                   f"| {median([r.rps for r in row['direct']]):,.0f} | {median([r.rps for r in row['one']]):,.0f} "
+                   f"| {ms(median([r.p99_ms for r in row['one']]))} | {median([r.rps for r in row['two']]):,.0f} "
+                   f"| {ms(median([r.p99_ms for r in row['two']]))} | {ratio:.2f} |")
+    seconds = args.rounds * len(pages) * load.duration
+    report.add("", f"CPU used during the measurements (seconds, all rounds and pages; {seconds:g} s of wrk per "
+               f"column; the machine has {os.cpu_count()} CPUs, which wrk, nginx and the servers share): "
+               + "; ".join(f"{kind}: " + ", ".join(f"{name} {value:.1f}" for name, value in used.items())
+                           for kind, used in cpu.items()) + ".", "")
+
+
+async def measure_million(report: Report, fleet: Fleet, client: aiohttp.ClientSession, small_data: BlogData,
+                          big_data: BlogData, load: Load, args: argparse.Namespace) -> None:
+    small = await fleet.start(client, f"blog-{args.small_posts}", blog_command(free_port(), small_data.data_dir),
+                              env=small_data.env)
+    big = await fleet.start(client, f"blog-{args.million_posts}", blog_command(free_port(), big_data.data_dir),
+                            env=big_data.env)
     report.loads.append(("before the million", os.getloadavg()))
     pages = [Page("home", "`/` anonymous", "/"), Page("home_fresh", "`/` uncached (unique query)", "/", script=UNIQUE_SCRIPT)]
     for server in (small, big):
@@ -973,6 +1138,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quiet-wait", type=float, default=300.0, help="seconds to wait for that before measuring anyway (default 300)")
     parser.add_argument("--seed-timeout", type=float, default=1800.0, help="seconds one seed-demo may take (default 1800)")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds the measurements may take in all, building databases aside (default 3600)")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="run on PostgreSQL: postgresql://user:password@host:5432/postgres, a maintenance "
+                             "database of a role that may create databases (see bench/README.md)")
+    parser.add_argument("--two-servers", action=argparse.BooleanOptionalAction, default=True,
+                        help="with --database-url, also measure two app servers behind nginx against one (default on)")
     parser.add_argument("--output", type=Path, help="also write the report (Markdown) here; it always goes to CACHE_DIR/last-run.md")
     args = parser.parse_args(argv)
     args.argv = argv
@@ -987,7 +1157,8 @@ async def main_async(args: argparse.Namespace) -> int:
         return 2
     cache_dir = args.cache_dir.resolve()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    log_dir = cache_dir / "logs"  # the servers' output of the latest run
+    engine = "-postgresql" if args.database_url else ""  # the two engines' reports side by side
+    log_dir = cache_dir / f"logs{engine}"  # the servers' output of the latest run
     shutil.rmtree(log_dir, ignore_errors=True)
     log_dir.mkdir()
     report = Report(args)
@@ -998,11 +1169,14 @@ async def main_async(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, main_task.cancel)
     status = 2
+    databases: Databases | None = None
     try:
         databases = await asyncio.to_thread(prepare_databases, args, cache_dir)
+        if args.database_url:
+            await prepare_postgres(args, cache_dir, databases)
         await asyncio.wait_for(benchmark(args, report, fleet, cache_dir, databases), args.timeout)
         status = 1 if any(result == "FAIL" for *_, result in report.targets) else 0
-    except BenchError as exc:
+    except (BenchError, PostgresError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except asyncio.TimeoutError:
         print(f"error: the run took longer than its time limit (--timeout {args.timeout:g})", file=sys.stderr)
@@ -1020,16 +1194,21 @@ async def main_async(args: argparse.Namespace) -> int:
         if not args.keep_copy:
             for copy in fleet.copies:
                 shutil.rmtree(copy, ignore_errors=True)
+        if databases is not None and databases.postgres is not None:
+            if args.keep_copy:
+                print(f"kept the run's databases: {', '.join(databases.postgres.copies)}", file=sys.stderr)
+            else:
+                await databases.postgres.drop_copies()
     if report.lines:
         text = report.text()
         print(text)
-        (cache_dir / "last-run.md").write_text(text)
-        (cache_dir / "last-run.json").write_text(json.dumps(
+        (cache_dir / f"last-run{engine}.md").write_text(text)
+        (cache_dir / f"last-run{engine}.json").write_text(json.dumps(
             {"machine": report.machine, "loads": report.loads, "targets": report.targets,
              "problems": report.problems, "raw": report.raw}, indent=1, default=str))
         if args.output:
             args.output.write_text(text)
-        print(f"(also in {cache_dir / 'last-run.md'}; raw numbers in {cache_dir / 'last-run.json'}; "
+        print(f"(also in {cache_dir / f'last-run{engine}.md'}; raw numbers in {cache_dir / f'last-run{engine}.json'}; "
               f"server logs in {log_dir})", file=sys.stderr)
     return status
 
