@@ -8,13 +8,14 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
+from blog import clock
 from blog.accounts.current import current_user
 from blog.accounts.kept_forms import form_owner, take_kept_text
-from blog.content.comment_edits import can_edit_comment, can_see_versions
+from blog.content.comment_edits import can_edit_comment, can_see_versions, window_words
 from blog.content.comments import can_delete_comment, can_moderate, threads
-from blog.content.reactions import EMOJIS, NAMES
 from blog.content.permissions import can_edit, can_view
 from blog.content.post_form import normalise_tag
+from blog.content.reactions import EMOJIS, NAMES
 from blog.keys import SHARED_PAGES, STORE
 from blog.store.comments import Comment
 from blog.store.posts import ListedPost, Page, Post
@@ -180,6 +181,8 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
         "can_see_versions": can_see_versions(user, post),
         "is_editor": user is not None and user.can_edit_any_post,
         "placeholder": PLACEHOLDER_COMMENT,
+        "rendered_at": clock.now_iso(),
+        "edit_window": window_words(request.app),
         "reply_to": reply_to,
         "reply_body": reply_body,
         "reply_error": reply_error,
