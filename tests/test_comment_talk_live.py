@@ -3,9 +3,13 @@ and what a reader who was away catches up on."""
 
 from __future__ import annotations
 
-from .conftest import csrf_token
+import dataclasses
+
+from blog.app import create_app
+
+from .conftest import csrf_token, register
 from .test_comment_talk import edit, react, reply, two_members
-from .test_comments import comment_ids
+from .test_comments import comment, comment_ids, publish
 from .test_live import next_event
 
 
@@ -74,3 +78,23 @@ async def test_bad_catch_up_fields_and_unknown_kinds_get_an_error_not_a_crash(cl
             assert "Messages are JSON objects with a kind" in (await next_event(ws, "error"))["message"]
         await ws.send_json({"kind": "ping"})
         await next_event(ws, "pong")  # still serving
+
+
+async def test_conversations_cross_workers_and_servers(aiohttp_client, config):
+    """Two apps on one database, as two workers of `serve --workers 2` (SQLite) or two servers
+    (PostgreSQL): what happens through one reaches the readers of the other."""
+    first = await aiohttp_client(create_app(dataclasses.replace(config, workers=2)))
+    second = await aiohttp_client(create_app(dataclasses.replace(config, workers=2)))
+    await register(first, "root")
+    await register(first, "alice")
+    post = await publish(first)
+    await comment(first, post, "Across")
+    comment_id = comment_ids(await (await first.get(post)).text())[0]
+    await register(second, "bob")
+    async with second.ws_connect(post + "/live") as bob_on_second:
+        await reply(first, post, comment_id, "A reply from the first")
+        assert (await next_event(bob_on_second, "comment_added"))["parent_id"] == comment_id
+        await edit(first, post, comment_id, "Edited on the first")
+        assert "Edited on the first" in (await next_event(bob_on_second, "comment_edited"))["body_html"]
+        await react(first, post, comment_id, "🤔")
+        assert (await next_event(bob_on_second, "reactions_changed"))["reactions"][0]["emoji"] == "🤔"
