@@ -8,7 +8,6 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
-from blog import clock
 from blog.accounts.current import current_user
 from blog.accounts.kept_forms import form_owner, take_kept_text
 from blog.content.comment_edits import can_edit_comment, can_see_versions, window_words
@@ -181,7 +180,8 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
         "can_see_versions": can_see_versions(user, post),
         "is_editor": user is not None and user.can_edit_any_post,
         "placeholder": PLACEHOLDER_COMMENT,
-        "rendered_at": clock.now_iso(),
+        # What the page shows is as of its newest comment or edit: live.js asks for the edits after it.
+        "comments_as_of": max((comment.edited_at or comment.created_at for comment in comments), default=""),
         "edit_window": window_words(request.app),
         "reply_to": reply_to,
         "reply_body": reply_body,
