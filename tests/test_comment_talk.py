@@ -133,7 +133,7 @@ async def test_the_author_edits_within_the_window_and_the_comment_says_edited(cl
     page = await (await bob.get(post)).text()
     item = thread_of(page, first)
     assert "What do <strong>you</strong> think?" in item and "What do you think?" not in item
-    assert re.search(r'class="comment-edited">· <span title="[^"]+">edited</span>', item)
+    assert re.search(r'class="comment-edited"><span title="[^"]+">edited</span>', item)
 
 
 async def test_others_cannot_edit_and_see_no_edit_link(client, other_browser):

@@ -54,6 +54,12 @@
     if (parent) parent.value = String(id);
   }
 
+  // "replying to @bob · edited": shown when there is either.
+  function showNotes(item) {
+    var notes = item.querySelector(".comment-notes");
+    notes.hidden = item.querySelector(".replying-to").hidden && item.querySelector(".comment-edited").hidden;
+  }
+
   function fillMeta(item, event) {
     var author = item.querySelector(".comment-author");
     if (event.author_deleted) {
@@ -80,6 +86,7 @@
       answering.hidden = false;
     }
     item.querySelector(".comment-edited").hidden = !event.edited_at;
+    showNotes(item);
     var name = item.querySelector(".reply-to-name");
     if (name) name.textContent = event.author_name || event.author;
   }
@@ -133,6 +140,7 @@
     if (!item) return;
     item.querySelector(".comment-body").innerHTML = event.body_html; // sanitized by the server
     item.querySelector(".comment-edited").hidden = false;
+    showNotes(item);
   }
 
   function removeComment(id) {
