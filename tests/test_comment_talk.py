@@ -7,7 +7,7 @@ import re
 
 from blog.keys import STORE
 
-from .conftest import csrf_token, post_form, register
+from .conftest import CSRF_FIELD, csrf_token, login, logout, post_form, register
 from .test_comments import comment, comment_ids, publish
 
 
@@ -91,6 +91,24 @@ async def test_a_refused_reply_comes_back_in_its_own_form_with_its_text(client, 
     assert "x" * 5001 + "</textarea>" in item
 
 
+async def test_a_reply_sent_after_the_session_ended_is_back_in_its_own_form_after_logging_in(client, other_browser):
+    post, first, _ = await two_members(client, other_browser)
+    page = await (await client.get(post)).text()
+    token = CSRF_FIELD.search(page).group(1)  # type: ignore[union-attr]
+    owner = re.search(r'name="form_owner" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    await logout(client)  # in another tab
+    response = await client.post(post + "/comments", allow_redirects=False, data={
+        "csrf_token": token, "form_owner": owner, "parent_id": str(first), "body": "Kept for later"})
+    assert response.status == 303 and response.headers["Location"].startswith("/login?next=")
+    await login(client)
+    page = await (await client.get(post)).text()
+    item = thread_of(page, first)
+    assert '<details class="reply-box" open>' in item and "Your session ended before this reply was sent" in item
+    assert re.search(r'autofocus>Kept for later</textarea>', item)
+    assert "Your session ended before this comment was sent" not in page  # not in the main form
+    assert comment_ids(page) == [first]
+
+
 async def test_a_reply_to_a_comment_of_another_post_or_none_is_refused_and_kept(client, other_browser):
     post, first, bob = await two_members(client, other_browser)
     other_post = await publish(client, "Another post")
@@ -125,6 +143,8 @@ async def edit(client, post: str, comment_id: int, body: str):  # type: ignore[n
 
 async def test_the_author_edits_within_the_window_and_the_comment_says_edited(client, other_browser):
     post, first, bob = await two_members(client, other_browser)
+    anonymous = other_browser()
+    assert "What do you think?" in await (await anonymous.get(post)).text()  # cached from here on
     form = await (await client.get(f"{post}/comments/{first}/edit")).text()
     assert "You can edit your comment for 30 minutes after writing it" in form
     assert ">What do you think?</textarea>" in form
@@ -134,6 +154,7 @@ async def test_the_author_edits_within_the_window_and_the_comment_says_edited(cl
     item = thread_of(page, first)
     assert "What do <strong>you</strong> think?" in item and "What do you think?" not in item
     assert re.search(r'class="comment-edited"><span title="[^"]+">edited</span>', item)
+    assert "What do <strong>you</strong> think?" in await (await anonymous.get(post)).text()  # cache emptied
 
 
 async def test_others_cannot_edit_and_see_no_edit_link(client, other_browser):
