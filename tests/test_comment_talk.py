@@ -237,6 +237,7 @@ async def test_a_reaction_added_tells_the_comment_author_once(client, other_brow
     post, first, bob = await two_members(client, other_browser)
     await react(bob, post, first, "❤️")
     await react(bob, post, first, "❤️")  # taken back: no news
+    await react(bob, post, first, "❤️")  # given again: not news again
     await react(client, post, first, "👍")  # one's own: no news
     assert await notifications_of(client, "alice") == [("reaction", "bob", "❤️")]
 
@@ -285,3 +286,14 @@ async def test_a_mention_added_by_an_edit_tells_only_the_newly_named(client, oth
     await edit(client, post, first, "What do you think, @bob and @carol?")
     assert await notifications_of(client, "bob") == [("mention", "alice", "")]
     assert await notifications_of(client, "carol") == [("mention", "alice", "")]
+
+
+async def test_a_deleted_account_takes_its_reactions_along_and_is_named_nowhere(client, other_browser):
+    post, first, bob = await two_members(client, other_browser)
+    await react(bob, post, first, "👍")
+    await reply(bob, post, first, "Bob was here")
+    done = await post_form(bob, "/account/delete", {"password": "correct horse battery staple", "posts": "trash"})
+    assert done.status == 200 and "Your account is deleted" in await done.text()
+    page = await (await client.get(post)).text()
+    assert 'title="thumbs up"' in reaction_button(page, "👍") and "bob" not in reaction_button(page, "👍")
+    assert "Bob was here" in page  # the reply stays, by "deleted user"

@@ -79,7 +79,7 @@ async def add_comment(app: web.Application, post: Post, author: User, body: str,
         parent_id=answering.thread_id if answering else None, reply_to_id=answering.id if answering else None)
     await app[BROKER].publish(post.id, comment.as_event())
     told = {author.id}
-    if answering is not None and answering.author_id not in told:
+    if answering is not None and answering.author_id not in told and not answering.author_deleted:
         await notify(app, answering.author_id, "reply", author.id, post_id=post.id, comment_id=comment.id)
         told.add(answering.author_id)
     told |= await tell_mentioned(app, comment, mentioned, told)

@@ -44,7 +44,7 @@ async def react(app: web.Application, comment: Comment, user: User, emoji: str,
     reactions = await store.reactions.of_comment(comment.id)
     if changed:
         await app[BROKER].publish(comment.post_id, reactions_event(comment.id, reactions))
-    if added:
+    if added and not comment.author_deleted and not await store.reactions.told_before(comment.id, user.id, emoji):
         await notify(app, comment.author_id, "reaction", user.id, post_id=comment.post_id, comment_id=comment.id,
                      detail=emoji)
     return reactions

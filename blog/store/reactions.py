@@ -64,6 +64,13 @@ class Reactions:
             "DELETE FROM comment_reactions WHERE comment_id = ? AND user_id = ? AND emoji = ?",
             (comment_id, user_id, emoji)) > 0
 
+    async def told_before(self, comment_id: int, user_id: int, emoji: str) -> bool:
+        """Whether the comment's author was already told of this member's emoji on it (so that
+        taking a reaction back and giving it again is not news again)."""
+        return bool(await self.db.fetchvalue(
+            "SELECT EXISTS (SELECT 1 FROM notifications WHERE comment_id = ? AND actor_id = ? AND kind = 'reaction'"
+            " AND detail = ?)", (comment_id, user_id, emoji)))
+
     async def of_comment(self, comment_id: int) -> list[Reaction]:
         rows = await self.db.fetchall(f"{_SELECT} WHERE comment_reactions.comment_id = ?{_ORDER}", (comment_id,))
         return _grouped(rows).get(comment_id, [])
