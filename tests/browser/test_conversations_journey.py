@@ -111,3 +111,9 @@ async def test_two_members_reply_react_edit_and_mention_live(new_page: NewPage, 
     await expect(alice.get_by_role("heading", level=1)).to_contain_text("Earlier versions")
     await expect(alice.locator(".comment-versions")).to_contain_text("What do you think, @alice?")
     await screenshot(alice, "conversation-versions-alice")
+
+    # The same conversation in the dark theme, for readers whose system prefers it -----------
+    await bob.emulate_media(color_scheme="dark")
+    await expect(_comment(bob, "I think yes").get_by_role("button", name=re.compile("🎉"))).to_have_attribute(
+        "aria-pressed", "true")
+    await screenshot(bob, "conversation-dark-bob")

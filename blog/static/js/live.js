@@ -92,7 +92,7 @@
   }
 
   function buildComment(event) {
-    var item = template.content.firstElementChild.cloneNode(true);
+    var item = template.firstElementChild.cloneNode(true);
     renumber(item, event.id);
     item.dataset.commentId = String(event.id);
     item.dataset.author = event.author;
