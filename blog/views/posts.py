@@ -10,14 +10,12 @@ from aiohttp_session import get_session
 
 from blog.accounts.current import current_user
 from blog.accounts.kept_forms import form_owner, take_kept_text
-from blog.content.comment_edits import can_edit_comment, can_see_versions, window_words
-from blog.content.comments import can_delete_comment, can_moderate, threads
+from blog.content.comments import can_delete_comment, can_moderate
 from blog.content.permissions import can_edit, can_view
 from blog.content.post_form import normalise_tag
-from blog.content.reactions import EMOJIS, NAMES
 from blog.keys import SHARED_PAGES, STORE
-from blog.store.comments import Comment
 from blog.store.posts import ListedPost, Page, Post
+from blog.views.comment_threads import comments_context
 from blog.views.feeds import author_feed_link, tag_feed_link
 from blog.views.link_previews import list_preview, post_preview
 from blog.web.csrf import CSRF_SESSION_KEY
@@ -157,10 +155,6 @@ async def show(request: web.Request) -> web.Response:
     return await render_post_page(request, post)
 
 
-# What the page's <template> for comments arriving live is made from (live.js fills it in).
-PLACEHOLDER_COMMENT = Comment(0, 0, 0, "", "", "", "1970-01-01T00:00:00.000000Z")
-
-
 async def render_post_page(request: web.Request, post: Post, *, comment_body: str = "", comment_kept: bool = False,
                            comment_error: str | None = None, reply_to: int | None = None, reply_body: str = "",
                            reply_error: str | None = None, status: int = 200) -> web.Response:
@@ -171,21 +165,8 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
     comments = await store.comments.of_post(post.id) if post.is_public else []
     counts, favorited = await store.social.favorites_of_posts(user.id if user else None, [post.id])
     context = {
-        "threads": threads(comments),
-        "reactions": {comment_id: {reaction.emoji: reaction for reaction in given} for comment_id, given
-                      in (await store.reactions.of_post(post.id) if comments else {}).items()},
-        "emojis": EMOJIS,
-        "emoji_names": NAMES,
-        "can_edit_comment": lambda comment: can_edit_comment(request.app, user, comment),
-        "can_see_versions": can_see_versions(user, post),
-        "is_editor": user is not None and user.can_edit_any_post,
-        "placeholder": PLACEHOLDER_COMMENT,
-        # What the page shows is as of its newest comment or edit: live.js asks for the edits after it.
-        "comments_as_of": max((comment.edited_at or comment.created_at for comment in comments), default=""),
-        "edit_window": window_words(request.app),
-        "reply_to": reply_to,
-        "reply_body": reply_body,
-        "reply_error": reply_error,
+        **await comments_context(request, post, user, comments, reply_to=reply_to, reply_body=reply_body,
+                                 reply_error=reply_error),
         "favorites": counts.get(post.id, 0),
         "favorited": post.id in favorited,
         "post": post,
