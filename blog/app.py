@@ -58,6 +58,7 @@ from blog.views import (
     archive,
     auth,
     browse,
+    comment_edits,
     comments,
     editor,
     feeds,
@@ -69,6 +70,7 @@ from blog.views import (
     password_reset,
     posts,
     profile,
+    reactions,
     search,
     sitemap,
     social,
@@ -133,7 +135,8 @@ def create_app(config: Config) -> web.Application:
     app.on_response_prepare.append(add_security_headers)
     setup_templates(app, filters={"device": device_name, "reading_minutes": reading_minutes})
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)
-    for module in (posts, editor, history, trash, images, uploads, comments, live, social, auth, account,
+    for module in (posts, editor, history, trash, images, uploads, comments, comment_edits, reactions, live,
+                   social, auth, account,
                    pages, profile, account_deletion, password_reset, admin_settings, admin_users,
                    feeds, sitemap, search, browse, archive, icon):
         module.setup_routes(app)

@@ -71,6 +71,8 @@ class Config:
     trusted_proxies: str = ""
     # Accounts one client address may create per hour (HTML and API together).
     registrations_per_hour: int = 20
+    # How long after writing a comment its author may still edit it (editors and admins always may).
+    comment_edit_minutes: int = 30
 
     def __post_init__(self) -> None:
         if self.base_url:
@@ -83,6 +85,8 @@ class Config:
         _networks(self.trusted_proxies)  # refused at start, not at the first request
         if self.registrations_per_hour < 1:
             raise ConfigError(f"BLOG_REGISTRATIONS_PER_HOUR must be 1 or more (got {self.registrations_per_hour})")
+        if self.comment_edit_minutes < 0:
+            raise ConfigError(f"BLOG_COMMENT_EDIT_MINUTES must be 0 or more (got {self.comment_edit_minutes})")
 
     @property
     def trusted_proxy_networks(self) -> tuple[Network, ...]:

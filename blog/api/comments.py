@@ -33,13 +33,14 @@ async def list_comments(request: web.Request) -> web.Response:
     author_ids = sorted({comment.author_id for comment in comments})
     authors = await store.users.by_ids(author_ids)
     followed = await store.social.followed_among(viewer_id(caller), author_ids)
+    reactions = await store.reactions.of_post(post.id) if comments else {}
     base = public_base(request)
     return json_response({"comments": [
-        comment_json(comment, authors[comment.author_id], comment.author_id in followed, base)
+        comment_json(comment, authors[comment.author_id], comment.author_id in followed, base, reactions.get(comment.id))
         for comment in comments]})
 
 
-def _comment_body(data: dict[str, object]) -> str:
+def comment_body(data: dict[str, object]) -> str:
     errors: Errors = {}
     body = optional_text(data, "body", errors)
     if "body" not in errors and (body is None or is_blank(body)):
@@ -56,7 +57,7 @@ async def create(request: web.Request) -> web.Response:
     post = await load_post(request, caller, public=True)
     if not post.comments_open:
         raise forbidden("comment", "comments are closed on this article")
-    body = _comment_body(await read_object(request, "comment"))
+    body = comment_body(await read_object(request, "comment"))
     try:
         comment = await add_comment(root_app(request), post, caller.user, body)
     except CommentsClosed:
@@ -64,7 +65,7 @@ async def create(request: web.Request) -> web.Response:
     return json_response({"comment": comment_json(comment, caller.user, False, public_base(request))}, status=201)
 
 
-async def _comment_of(request: web.Request, post: Post) -> Comment:
+async def comment_of(request: web.Request, post: Post) -> Comment:
     match = INTEGER.fullmatch(request.match_info["id"])
     if match is None:
         raise invalid({"id": ["must be an integer"]})
@@ -80,7 +81,7 @@ async def _comment_of(request: web.Request, post: Post) -> Comment:
 async def delete(request: web.Request) -> web.Response:
     caller = await require_caller(request)
     post = await load_post(request, caller, public=True)
-    comment = await _comment_of(request, post)
+    comment = await comment_of(request, post)
     if not can_delete_comment(caller.user, comment, post):
         raise forbidden("comment")
     await delete_comment(root_app(request), comment)

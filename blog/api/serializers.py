@@ -9,6 +9,7 @@ from typing import Any
 
 from blog.store.articles import Article
 from blog.store.comments import Comment
+from blog.store.reactions import Reaction
 from blog.store.users import User
 from blog.web.paths import IMAGES_PREFIX
 
@@ -51,7 +52,11 @@ def article_json(article: Article, base: str) -> dict[str, Any]:
     return data
 
 
-def comment_json(comment: Comment, author: User, following: bool, base: str) -> dict[str, Any]:
-    # Comments cannot be edited, so they were last updated when they were written.
-    return {"id": comment.id, "createdAt": comment.created_at, "updatedAt": comment.created_at,
-            "body": comment.body, "author": user_profile_json(author, following, base)}
+def comment_json(comment: Comment, author: User, following: bool, base: str,
+                 reactions: list[Reaction] | None = None) -> dict[str, Any]:
+    """RealWorld's comment, with our conversations beside it: the thread it belongs to, the
+    comment it answers, when it was last edited, and its reactions."""
+    return {"id": comment.id, "createdAt": comment.created_at, "updatedAt": comment.edited_at or comment.created_at,
+            "body": comment.body, "author": user_profile_json(author, following, base),
+            "parentId": comment.parent_id, "replyToId": comment.reply_to_id, "edited": comment.edited_at is not None,
+            "reactions": [reaction.as_json() for reaction in reactions or []]}

@@ -34,7 +34,8 @@ from blog.content.highlight import TOKEN_CLASSES, highlight_code
 from blog.store.images import InlineImage
 from blog.web.paths import IMAGES_PREFIX
 
-__all__ = ["IMAGE_SIZES_ATTRIBUTE", "foreign_images", "own_image_name", "own_images", "render_markdown", "summarize"]
+__all__ = ["IMAGE_SIZES_ATTRIBUTE", "foreign_images", "mentioned_names", "own_image_name", "own_images",
+           "render_markdown", "summarize"]
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {
@@ -66,11 +67,14 @@ ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = MappingProxyType(
 
 # Attributes accepted only with one of these exact values.
 EXTERNAL_LINK_REL = "nofollow noopener"
+MENTION_CLASS = "mention"
+# @name as usernames are made (blog/accounts/usernames.py), not inside a word or an address.
+_MENTION_RE = re.compile(r"(?<![\w@./-])@([A-Za-z0-9_-]{3,30})(?![\w-])")
 _ALIGNMENTS = frozenset({"left", "center", "right"})
 ALLOWED_ATTRIBUTE_VALUES: Mapping[str, Mapping[str, frozenset[str]]] = (
     MappingProxyType(
         {
-            "a": MappingProxyType({"rel": frozenset({EXTERNAL_LINK_REL})}),
+            "a": MappingProxyType({"rel": frozenset({EXTERNAL_LINK_REL}), "class": frozenset({MENTION_CLASS})}),
             "th": MappingProxyType({"align": _ALIGNMENTS}),
             "td": MappingProxyType({"align": _ALIGNMENTS}),
         }
@@ -171,6 +175,52 @@ def _image_as_link(token: Token, src: str) -> list[Token]:
     return [opening, Token("text", "", 0, content=alt), Token("link_close", "a", -1)]
 
 
+def _link_mentions(state: StateCore) -> None:
+    """Core rule: `@name` in prose links the member's page, for the names in env["mentions"]
+    ({lowercased name: href}); names nobody has stay text. Code and existing links are left alone."""
+    mentions: Mapping[str, str] = state.env.get("mentions", {})
+    if not mentions:
+        return
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            token.children = _with_mention_links(token.children, mentions)
+
+
+def _with_mention_links(children: list[Token], mentions: Mapping[str, str]) -> list[Token]:
+    result: list[Token] = []
+    in_link = 0
+    for child in children:
+        in_link += 1 if child.type == "link_open" else -1 if child.type == "link_close" else 0
+        if child.type != "text" or in_link or "@" not in child.content:
+            result.append(child)
+            continue
+        position = 0
+        for match in _MENTION_RE.finditer(child.content):
+            href = mentions.get(match.group(1).lower())
+            if href is None:
+                continue
+            result.append(Token("text", "", 0, content=child.content[position:match.start()]))
+            result.append(Token("link_open", "a", 1, attrs={"href": href, "class": MENTION_CLASS}))
+            result.append(Token("text", "", 0, content=match.group(0)))
+            result.append(Token("link_close", "a", -1))
+            position = match.end()
+        result.append(Token("text", "", 0, content=child.content[position:]) if position else child)
+    return result
+
+
+def mentioned_names(source: str) -> list[str]:
+    """The @names in the Markdown's prose (not in code or links), each once, as written."""
+    names: dict[str, str] = {}
+    for token in _MD.parse(source, {"list_images": True}):
+        in_link = 0
+        for child in token.children or ():
+            in_link += 1 if child.type == "link_open" else -1 if child.type == "link_close" else 0
+            if child.type == "text" and not in_link:
+                for match in _MENTION_RE.finditer(child.content):
+                    names.setdefault(match.group(1).lower(), match.group(1))
+    return list(names.values())
+
+
 def _style_to_align(attrs: dict[str, str | int | float]) -> None:
     """Replace a ``text-align`` style with the equivalent ``align`` value."""
     style = attrs.pop("style", None)
@@ -188,6 +238,7 @@ def _build_markdown() -> MarkdownIt:
     """Build the shared parser once; it is not modified after this."""
     md = _BlogMarkdownIt("js-default", {"highlight": _highlight})
     md.core.ruler.push("blog_annotate", _annotate_tokens)
+    md.core.ruler.push("blog_mentions", _link_mentions)
     return md
 
 
@@ -268,11 +319,13 @@ def foreign_images(source: str) -> list[str]:
     return [src for src in _image_sources(source) if own_image_name(src) is None]
 
 
-def render_markdown(source: str, images: Mapping[str, InlineImage] | None = None) -> str:
+def render_markdown(source: str, images: Mapping[str, InlineImage] | None = None,
+                    mentions: Mapping[str, str] | None = None) -> str:
     """Render untrusted Markdown to HTML that is safe to embed unescaped.
 
-    `images` are the uploads the text names (by any of their sizes), for their srcset and size."""
-    return _sanitize(_MD.render(source, {"images": images or {}}))
+    `images` are the uploads the text names (by any of their sizes), for their srcset and size;
+    `mentions` the members an @name may link to ({lowercased name: the address of their page})."""
+    return _sanitize(_MD.render(source, {"images": images or {}, "mentions": mentions or {}}))
 
 
 # Headings and code read as noise in the middle of a teaser; a summary is prose.

@@ -17,6 +17,7 @@ from blog.store.live_events import LiveEvents
 from blog.store.live_messages import LiveMessages
 from blog.store.notifications import Notifications
 from blog.store.posts import Posts
+from blog.store.reactions import Reactions
 from blog.store.reset_requests import ResetRequests
 from blog.store.revisions import Revisions
 from blog.store.search import Search
@@ -60,6 +61,7 @@ class Store:
         self.sitemap = Sitemap(self.db)
         self.kept_forms = KeptForms(self.db)
         self.notifications = Notifications(self.db)
+        self.reactions = Reactions(self.db)
 
     async def open(self) -> None:
         await self.db.open()

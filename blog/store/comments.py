@@ -1,4 +1,4 @@
-"""Comments on posts, oldest first."""
+"""Comments on posts, oldest first; replies hang one level deep under a thread's first comment."""
 
 from __future__ import annotations
 
@@ -14,8 +14,13 @@ AUTHOR_COLUMNS = (
 )
 COMMENT_SELECT = (
     "SELECT comments.id, comments.post_id, comments.author_id, users.username AS author,"
-    f" comments.body, comments.body_html, comments.created_at, {AUTHOR_COLUMNS}"
+    f" comments.body, comments.body_html, comments.created_at, {AUTHOR_COLUMNS},"
+    " comments.parent_id, comments.reply_to_id,"
+    " CASE WHEN answered_users.deleted_at IS NULL THEN answered_users.username END AS reply_to_author,"
+    " comments.edited_at"
     " FROM comments JOIN users ON users.id = comments.author_id"
+    " LEFT JOIN comments AS answered ON answered.id = comments.reply_to_id"
+    " LEFT JOIN users AS answered_users ON answered_users.id = answered.author_id"
 )
 # Enough for any real thread; a page never has to render an unbounded list.
 MAX_COMMENTS_SHOWN = 1000
@@ -33,12 +38,32 @@ class Comment:
     author_name: str = ""  # display name, or username; "deleted user" once the account is deleted
     author_avatar: str | None = None  # the small avatar's file name
     author_deleted: bool = False
+    parent_id: int | None = None  # the thread's first comment, for a reply
+    reply_to_id: int | None = None  # the comment a reply answers (the first one or another reply)
+    reply_to_author: str | None = None  # its author's username (none once they deleted their account)
+    edited_at: str | None = None
 
-    def as_event(self) -> dict[str, object]:
+    @property
+    def thread_id(self) -> int:
+        """The id of the thread's first comment: the one replies to this comment hang under."""
+        return self.parent_id if self.parent_id is not None else self.id
+
+    def as_event(self, kind: str = "comment_added") -> dict[str, object]:
         """What live readers receive: no Markdown source, only the safe HTML."""
         data = asdict(self)
         del data["body"]
-        return {"kind": "comment_added", **data}
+        return {"kind": kind, **data}
+
+
+@dataclass(frozen=True)
+class CommentVersion:
+    """A comment as it read before an edit replaced it."""
+
+    body: str
+    body_html: str
+    written_at: str
+    replaced_at: str
+    replaced_by: str | None  # the editor's username
 
 
 def _comment(row: Row) -> Comment:
@@ -58,6 +83,14 @@ class Comments:
         )
         return [_comment(row) for row in rows]
 
+    async def edited_since(self, post_id: int, since: str) -> list[Comment]:
+        """The post's comments edited after `since` (for a reader who was away)."""
+        rows = await self.db.fetchall(
+            f"{COMMENT_SELECT} WHERE comments.post_id = ? AND comments.edited_at > ? ORDER BY comments.id LIMIT ?",
+            (post_id, since, MAX_COMMENTS_SHOWN),
+        )
+        return [_comment(row) for row in rows]
+
     async def ids_of_post(self, post_id: int) -> list[int]:
         rows = await self.db.fetchall(
             "SELECT id FROM comments WHERE post_id = ? ORDER BY id LIMIT ?", (post_id, MAX_COMMENTS_SHOWN))
@@ -67,17 +100,51 @@ class Comments:
         row = await self.db.fetchone(f"{COMMENT_SELECT} WHERE comments.id = ?", (comment_id,))
         return None if row is None else _comment(row)
 
-    async def add(self, post_id: int, author_id: int, body: str, body_html: str) -> Comment:
-        now = clock.now_iso()
+    async def add(self, post_id: int, author_id: int, body: str, body_html: str, *,
+                  parent_id: int | None = None, reply_to_id: int | None = None) -> Comment:
+        """A new comment; a reply names its thread (`parent_id`) and the comment it answers."""
         async with self.db.transaction() as tx:
             comment_id = await tx.insert(
-                "INSERT INTO comments (post_id, author_id, body, body_html, created_at) VALUES (?, ?, ?, ?, ?)",
-                (post_id, author_id, body, body_html, now),
+                "INSERT INTO comments (post_id, author_id, body, body_html, created_at, parent_id, reply_to_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (post_id, author_id, body, body_html, clock.now_iso(), parent_id, reply_to_id),
             )
-            row = await tx.fetchone(f"SELECT users.username, {AUTHOR_COLUMNS} FROM users WHERE id = ?",
-                                    (author_id,))
+            row = await tx.fetchone(f"{COMMENT_SELECT} WHERE comments.id = ?", (comment_id,))
         assert row is not None
-        return Comment(comment_id, post_id, author_id, row[0], body, body_html, now, row[1], row[2], bool(row[3]))
+        return _comment(row)
+
+    async def edit(self, comment_id: int, editor_id: int, body: str, body_html: str) -> Comment | None:
+        """Replaces a comment's text, keeping what it said until now as an earlier version."""
+        now = clock.now_iso()
+        async with self.db.transaction() as tx:
+            kept = await tx.execute(
+                "INSERT INTO comment_versions (comment_id, body, body_html, written_at, replaced_at, replaced_by)"
+                " SELECT id, body, body_html, coalesce(edited_at, created_at), ?, ? FROM comments WHERE id = ?",
+                (now, editor_id, comment_id))
+            if not kept:
+                return None
+            await tx.execute("UPDATE comments SET body = ?, body_html = ?, edited_at = ? WHERE id = ?",
+                             (body, body_html, now, comment_id))
+            row = await tx.fetchone(f"{COMMENT_SELECT} WHERE comments.id = ?", (comment_id,))
+        return None if row is None else _comment(row)
+
+    async def versions(self, comment_id: int) -> list[CommentVersion]:
+        """The earlier versions of a comment, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT comment_versions.body, comment_versions.body_html, comment_versions.written_at,"
+            " comment_versions.replaced_at, users.username FROM comment_versions"
+            " LEFT JOIN users ON users.id = comment_versions.replaced_by"
+            " WHERE comment_versions.comment_id = ? ORDER BY comment_versions.id", (comment_id,))
+        return [CommentVersion(*row) for row in rows]
+
+    async def members_named(self, usernames: list[str]) -> dict[str, tuple[int, str]]:
+        """The members among these names (any case), as {lowercased name: (id, username)}."""
+        if not usernames:
+            return {}
+        marks = " OR ".join("username = ? COLLATE NOCASE" for _ in usernames)
+        rows = await self.db.fetchall(
+            f"SELECT id, username FROM users WHERE deleted_at IS NULL AND ({marks})", usernames)
+        return {row[1].lower(): (row[0], row[1]) for row in rows}
 
     async def delete(self, comment_id: int) -> bool:
         return await self.db.write("DELETE FROM comments WHERE id = ?", (comment_id,)) > 0

@@ -229,6 +229,7 @@ class Users:
             await _end_access(tx, user_id)
             await tx.execute("DELETE FROM follows WHERE follower_id = ? OR followed_id = ?", (user_id, user_id))
             await tx.execute("DELETE FROM favorites WHERE user_id = ?", (user_id,))
+            await tx.execute("DELETE FROM comment_reactions WHERE user_id = ?", (user_id,))
             await tx.execute("DELETE FROM account_tokens WHERE user_id = ?", (user_id,))
             # A name no one can register (the pattern has no "~") and an address no mail reaches.
             await tx.execute(

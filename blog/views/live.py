@@ -1,17 +1,21 @@
 """P/live: a WebSocket per reader of a post. Every message is a JSON object with a `kind`.
 
-Server to client: presence, comment_added, comment_deleted, typing, caught_up, pong, error.
-Client to server: typing, ping, catch_up {after: <last comment id the client has>}."""
+Server to client: presence, comment_added (a reply has its parent_id), comment_edited,
+comment_deleted, reactions_changed, typing, caught_up, pong, error.
+Client to server: typing, ping, catch_up {after: <last comment id the client has>,
+since: <the `at` of the last caught_up it had, or of the page>} (see README, "Live")."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from blog import clock
 from blog.accounts.current import current_user
 from blog.keys import ROOMS, STORE
 from blog.live.broker import encode
@@ -26,6 +30,7 @@ SEND_QUEUE_SIZE = 256
 RATE_BURST = 20  # messages a client may send at once ...
 RATE_PER_SECOND = 2.0  # ... and on average after that
 TYPING_INTERVAL = 2.0  # a reader's typing is relayed at most this often
+MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")  # as blog/clock.py writes them
 
 
 class RateLimit:
@@ -90,8 +95,8 @@ async def _receive(request: web.Request, reader: Reader, comments_open: bool) ->
             _error(reader, "Comments are closed on this post.")
         elif kind == "typing":
             last_typing = await _typing(request, reader, last_typing)
-        elif kind == "catch_up":
-            await _catch_up(request, reader, event.get("after") if event else None)
+        elif kind == "catch_up" and event is not None:
+            await _catch_up(request, reader, event.get("after"), event.get("since"))
         else:
             _error(reader, "Messages are JSON objects with a kind: ping, typing or catch_up.")
 
@@ -119,16 +124,31 @@ async def _typing(request: web.Request, reader: Reader, last: float) -> float:
     return now
 
 
-async def _catch_up(request: web.Request, reader: Reader, after: object) -> None:
-    """Sends what came after the client's last comment, then every id still there (to drop deleted ones)."""
+async def _catch_up(request: web.Request, reader: Reader, after: object, since: object) -> None:
+    """Sends what came after the client's last comment and the comments edited since `since`,
+    then every id still there (to drop deleted ones), every comment's reactions, and the
+    moment this answer stands for (the client's next `since`)."""
     after_id = 0 if type(after) is int and after == 0 else storable_id(after)  # ids too large for SQLite too
     if after_id is None:
         _error(reader, "catch_up needs `after`: the id of the last comment you have, or 0.")
         return
-    comments = request.config_dict[STORE].comments
-    for comment in await comments.of_post(reader.post_id, after_id):
+    if since is not None and not (isinstance(since, str) and MOMENT.fullmatch(since)):
+        _error(reader, "catch_up's `since`, when given, is the `at` of the last caught_up you had.")
+        return
+    at = clock.now_iso()  # before reading, so that nothing done meanwhile falls between two answers
+    store = request.config_dict[STORE]
+    for comment in await store.comments.of_post(reader.post_id, after_id):
         reader.deliver(encode(comment.as_event()))
-    reader.deliver(encode({"kind": "caught_up", "ids": await comments.ids_of_post(reader.post_id)}))
+    if since is not None:
+        for comment in await store.comments.edited_since(reader.post_id, since):
+            if comment.id <= after_id:  # those after it were just sent as they are now
+                reader.deliver(encode(comment.as_event("comment_edited")))
+    reactions = await store.reactions.of_post(reader.post_id)
+    reader.deliver(encode({
+        "kind": "caught_up", "ids": await store.comments.ids_of_post(reader.post_id), "at": at,
+        "reactions": {str(comment_id): [reaction.as_json() for reaction in given]
+                      for comment_id, given in reactions.items()},
+    }))
 
 
 def setup_routes(app: web.Application) -> None:

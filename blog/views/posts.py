@@ -15,6 +15,7 @@ from blog.content.permissions import can_edit, can_view
 from blog.content.post_form import normalise_tag
 from blog.keys import SHARED_PAGES, STORE
 from blog.store.posts import ListedPost, Page, Post
+from blog.views.comment_threads import comments_context
 from blog.views.feeds import author_feed_link, tag_feed_link
 from blog.views.link_previews import list_preview, post_preview
 from blog.web.csrf import CSRF_SESSION_KEY
@@ -147,18 +148,25 @@ async def show(request: web.Request) -> web.Response:
     # Only where the comment form shows: a kept comment is handed over once.
     kept = await take_kept_text(request, f"post:{post.id}:comment") if post.is_public and post.comments_open else None
     if kept is not None:  # a comment sent after the session ended, back in its form
-        return await render_post_page(request, post, comment_body=kept.fields.get("body", ""), comment_kept=True)
+        body, parent = kept.fields.get("body", ""), kept.fields.get("parent_id", "")
+        if parent.isascii() and parent.isdigit() and len(parent) <= 18:  # a reply: back in its own form
+            return await render_post_page(request, post, reply_to=int(parent), reply_body=body, comment_kept=True)
+        return await render_post_page(request, post, comment_body=body, comment_kept=True)
     return await render_post_page(request, post)
 
 
 async def render_post_page(request: web.Request, post: Post, *, comment_body: str = "", comment_kept: bool = False,
-                           comment_error: str | None = None, status: int = 200) -> web.Response:
-    """The post with its comments; the comment form shows again with its error when one failed."""
+                           comment_error: str | None = None, reply_to: int | None = None, reply_body: str = "",
+                           reply_error: str | None = None, status: int = 200) -> web.Response:
+    """The post with its comments in threads; the comment form (or the reply form of the comment
+    answered) shows again with its error when one failed."""
     user = current_user(request)
     store = request.config_dict[STORE]
     comments = await store.comments.of_post(post.id) if post.is_public else []
     counts, favorited = await store.social.favorites_of_posts(user.id if user else None, [post.id])
     context = {
+        **await comments_context(request, post, user, comments, reply_to=reply_to, reply_body=reply_body,
+                                 reply_error=reply_error),
         "favorites": counts.get(post.id, 0),
         "favorited": post.id in favorited,
         "post": post,
