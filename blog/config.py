@@ -71,6 +71,8 @@ class Config:
     trusted_proxies: str = ""
     # Accounts one client address may create per hour (HTML and API together).
     registrations_per_hour: int = 20
+    # Private messages one member may send per minute (every server together); more get 429.
+    messages_per_minute: int = 20
 
     def __post_init__(self) -> None:
         if self.base_url:
