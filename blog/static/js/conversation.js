@@ -70,8 +70,12 @@
     }
   }
 
-  document.addEventListener("member:open", function () { live = true; });
-  document.addEventListener("member:closed", function () { live = false; clearTyping(); });
+  document.addEventListener("member:open", function () { live = true; section.classList.add("is-live"); });
+  document.addEventListener("member:closed", function () {
+    live = false;
+    section.classList.remove("is-live");
+    clearTyping();
+  });
   document.addEventListener("member:message", function (event) { addMessage(event.detail); });
   document.addEventListener("member:typing", function (event) {
     if (event.detail.from !== other) return;
@@ -110,11 +114,12 @@
       textarea.removeAttribute("aria-invalid");
     }
   });
-  // The page itself marks what it shows as seen; this covers a tab opened in the background.
-  var theirs = list.querySelectorAll(".message.theirs");
-  if (theirs.length) document.addEventListener("member:open", function () {
-    markSeen(Number(theirs[theirs.length - 1].dataset.messageId));
-  }, { once: true });
+  // member.js may have connected before this script ran (each deferred script runs in a task of its own).
+  var nav = document.getElementById("nav-messages");
+  if (nav && nav.dataset.live) {
+    live = true;
+    section.classList.add("is-live");
+  }
   var newest = list.lastElementChild;
   if (newest) newest.scrollIntoView({ block: "end" });
 })();

@@ -83,6 +83,7 @@
     socket = new WebSocket(scheme + location.host + nav.dataset.liveUrl);
     socket.addEventListener("open", function () {
       send({ kind: "catch_up", messages_after: last.message, notifications_after: last.notification });
+      nav.dataset.live = "yes";
       announce({ kind: "open" });
     });
     socket.addEventListener("message", function (message) {
@@ -92,6 +93,7 @@
       announce(event);
     });
     socket.addEventListener("close", function (event) {
+      delete nav.dataset.live;
       announce({ kind: "closed" });
       if (event.code === 1008 || event.code === 4401) return;
       var delay = Math.min(30000, 1000 * Math.pow(2, retries++)) * (0.5 + Math.random() / 2);
