@@ -56,7 +56,7 @@ class Config:
     # postgresql://user:password@host:5432/name: the data lives in PostgreSQL, which several
     # app servers can share; unset, in an SQLite file of the data folder.
     database_url: str = ""
-    # Mail (password resets, email changes). Without an SMTP host, mails are written to
+    # Mail (password resets, email changes, notifications). Without an SMTP host, mails are written to
     # <data dir>/outbox/ as .eml files, so a fresh install works without a mail server.
     smtp_host: str = ""
     smtp_port: int = 25
