@@ -165,3 +165,18 @@ async def test_following_is_a_live_notification(client, other_browser):
         event = await next_event(ana_live, "notification")
         assert (event["type"], event["text"], event["url"], event["unread"]) == (
             "follow", "ben followed you", "/authors/ben", 1)
+
+
+async def test_a_tab_logged_out_elsewhere_stops_hearing_private_messages(client, other_browser, monkeypatch):
+    from blog.views import member_live
+
+    monkeypatch.setattr(member_live, "SESSION_CHECK_SECONDS", 0.05)  # checked every 15 s for real
+    await register(client, "ana")
+    ben = other_browser()
+    await register(ben, "ben")
+    async with ben.ws_connect("/live") as ben_live:
+        await caught_up(ben_live)
+        await post_form(ben, "/logout", {}, form_page="/logout")
+        message = await asyncio.wait_for(ben_live.receive(), 5)
+        assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        assert ben_live.close_code == member_live.LOGGED_OUT

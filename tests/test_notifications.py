@@ -132,6 +132,7 @@ async def test_mail_is_off_by_default_then_chosen_kinds_come_with_a_working_unsu
     await post_form(ben, "/authors/ana/unfollow", {}, form_page="/authors/ana")
     await post_form(ben, "/authors/ana/follow", {}, form_page="/authors/ana")
     await send(ben, "ana", "Mail me")
+    await send(ben, "ana", "And again")  # unread messages in a row make one mail
     await client.app[MAILER].drain()
     mails = smtp_server.messages
     assert [mail["Subject"] for mail in mails] == ["ben followed you", "ben sent you a message"]

@@ -94,9 +94,16 @@ async def notify(app: web.Application, user_id: int, kind: str, actor_id: int | 
     assert notification is not None
     counts = await store.notifications.unread_counts(user_id)
     await app[BROKER].publish_to(member_topic(user_id), as_event(app, notification, counts))
-    if kind in await store.notifications.mail_kinds(user_id):
+    if kind in await store.notifications.mail_kinds(user_id) and not await _mailed_already(app, notification):
         await _mail(app, notification, base_url)
     return notification_id
+
+
+async def _mailed_already(app: web.Application, notification: Notification) -> bool:
+    """A conversation mails its first unread message only: ten messages in a row make one mail."""
+    if notification.kind != "message" or notification.actor_id is None:
+        return False
+    return await app[STORE].notifications.unread_from(notification.user_id, "message", notification.actor_id) > 1
 
 
 @dataclass

@@ -110,6 +110,11 @@ class Notifications:
             "UPDATE notifications SET read_at = ? WHERE user_id = ? AND kind = ? AND actor_id = ?"
             " AND read_at IS NULL", (clock.now_iso(), user_id, kind, actor_id), notify=False)
 
+    async def unread_from(self, user_id: int, kind: str, actor_id: int) -> int:
+        return int(await self.db.fetchvalue(
+            "SELECT count(*) FROM notifications WHERE user_id = ? AND kind = ? AND actor_id = ? AND read_at IS NULL",
+            (user_id, kind, actor_id)) or 0)
+
     async def mail_kinds(self, user_id: int) -> set[str]:
         """The kinds a member also wants by email (none until they choose)."""
         rows = await self.db.fetchall("SELECT kind FROM notification_mail WHERE user_id = ?", (user_id,))

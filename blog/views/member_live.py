@@ -13,8 +13,9 @@ import time
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp_session import get_session
 
-from blog.accounts.current import current_user
+from blog.accounts.current import SESSION_TOKEN, current_user
 from blog.content.messages import MessageRefused, as_event, can_write_to, mark_seen, send_message, typing_to
 from blog.content.notifications import as_event as notification_event
 from blog.keys import MEMBERS, STORE
@@ -33,6 +34,10 @@ SEND_QUEUE_SIZE = 256
 RATE_BURST = 20
 RATE_PER_SECOND = 2.0
 TYPING_INTERVAL = 2.0
+# How often an open socket checks that its session still lives: a tab logged out elsewhere (log
+# out, "log out everywhere else", a new password, a suspension) stops hearing private messages.
+SESSION_CHECK_SECONDS = 15.0
+LOGGED_OUT = 4401  # a close code of our own: the tab does not reconnect
 NOBODY = "There is nobody with that name here."
 NO_MESSAGE = "There is no such message."
 
@@ -48,7 +53,9 @@ async def member_live(request: web.Request) -> web.StreamResponse:
     await ws.prepare(request)
     socket = MemberSocket(ws, user.id, user.username, SEND_QUEUE_SIZE)
     members = request.config_dict[MEMBERS]
-    tasks = [asyncio.create_task(socket.send_queued()), asyncio.create_task(_drop_when_overflowed(socket))]
+    token = (await get_session(request)).get(SESSION_TOKEN)
+    tasks = [asyncio.create_task(socket.send_queued()), asyncio.create_task(_drop_when_overflowed(socket)),
+             asyncio.create_task(_close_when_logged_out(request, socket, str(token)))]
     members.join(socket)
     try:
         await _receive(request, socket, user)
@@ -62,6 +69,16 @@ async def member_live(request: web.Request) -> web.StreamResponse:
 async def _drop_when_overflowed(socket: MemberSocket) -> None:
     await socket.overflowed.wait()
     await socket.ws.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"too far behind; reconnect")
+
+
+async def _close_when_logged_out(request: web.Request, socket: MemberSocket, token: str) -> None:
+    sessions = request.config_dict[STORE].sessions
+    while True:
+        await asyncio.sleep(SESSION_CHECK_SECONDS)
+        resolved = await sessions.resolve(token)
+        if resolved is None or resolved[1].id != socket.user_id:
+            await socket.ws.close(code=LOGGED_OUT, message=b"logged out")
+            return
 
 
 def _parse(data: str) -> dict[str, Any] | None:
