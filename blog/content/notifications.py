@@ -85,6 +85,16 @@ async def notify(app: web.Application, user_id: int, kind: str, actor_id: int | 
     """Records a notification for `user_id` (none for one's own doing), pushes it live and
     mails it if they asked; returns its id. `base_url` (the request's public address) makes
     the mail's links when BLOG_BASE_URL is unset."""
+    try:
+        return await _record_and_tell(app, user_id, kind, actor_id, post_id, comment_id, detail, base_url)
+    except Exception:  # the reply, follow or message that caused it is saved already: never fail it
+        log.exception("telling user %d about a %s failed", user_id, kind)
+        return None
+
+
+async def _record_and_tell(app: web.Application, user_id: int, kind: str, actor_id: int | None,
+                           post_id: int | None, comment_id: int | None, detail: str, base_url: str | None
+                           ) -> int | None:
     store = app[STORE]
     notification_id = await store.notifications.add(
         user_id, kind, actor_id, post_id=post_id, comment_id=comment_id, detail=detail)

@@ -37,7 +37,11 @@ TYPING_INTERVAL = 2.0
 # How often an open socket checks that its session still lives: a tab logged out elsewhere (log
 # out, "log out everywhere else", a new password, a suspension) stops hearing private messages.
 SESSION_CHECK_SECONDS = 15.0
-LOGGED_OUT = 4401  # a close code of our own: the tab does not reconnect
+LOGGED_OUT = 4401
+# A tab away for long gets at most this many missed messages (its page shows the rest on reload)
+# and the last CATCH_UP_PAGE notifications, whose count the nav shows anyway.
+CATCH_UP_PAGE = 200
+CATCH_UP_PAGES = 5  # a close code of our own: the tab does not reconnect
 NOBODY = "There is nobody with that name here."
 NO_MESSAGE = "There is no such message."
 
@@ -181,11 +185,15 @@ async def _catch_up(request: web.Request, socket: MemberSocket, user: User, even
     caught_up: list[str] = []
     sent: set[tuple[str, int]] = set()
     try:
-        messages = await store.messages.after(user.id, messages_after)
-        caught_up += await _message_events(request, messages)
-        sent |= {("message", message.id) for message in messages}
+        for _ in range(CATCH_UP_PAGES):
+            messages = await store.messages.after(user.id, messages_after, CATCH_UP_PAGE)
+            caught_up += await _message_events(request, messages)
+            sent |= {("message", message.id) for message in messages}
+            if len(messages) < CATCH_UP_PAGE:
+                break
+            messages_after = messages[-1].id
         counts = await store.notifications.unread_counts(user.id)
-        for notification in await store.notifications.after(user.id, notifications_after):
+        for notification in await store.notifications.after(user.id, notifications_after, CATCH_UP_PAGE):
             caught_up.append(encode(notification_event(request.app, notification, counts)))
             sent.add(("notification", notification.id))
         caught_up.append(encode({"kind": "caught_up", "unread": counts[0], "unread_messages": counts[1]}))
