@@ -76,6 +76,10 @@ class Results:
     connect_seconds: float = 0.0
 
 
+def progress(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
 def server_pids(root: int) -> list[int]:
     """The server process and its children (the workers of --workers N)."""
     pids, queue = [], [root]
@@ -190,10 +194,12 @@ async def benchmark(args: argparse.Namespace, base: str, server: subprocess.Pope
 
     await asyncio.gather(*(one_login(member) for member in members))
     results.login_seconds = time.perf_counter() - started
+    progress(f"{len(members)} members logged in in {results.login_seconds:.1f} s")
     results.rss_kib["before sockets"] = rss_kib(server.pid)
     results.cpu["before sockets"] = server_cpu(server.pid)
 
-    session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
+    # limit=0: each socket holds its connection, and the default pool stops at 100.
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar(), connector=aiohttp.TCPConnector(limit=0))
     try:
         started = time.perf_counter()
         for batch in range(0, len(members), 100):
@@ -203,7 +209,9 @@ async def benchmark(args: argparse.Namespace, base: str, server: subprocess.Pope
                 await member.ws.send_str(json.dumps({"kind": "catch_up", "messages_after": 0,
                                                      "notifications_after": 0}))
             await asyncio.gather(*(connect(member) for member in members[batch:batch + 100]))
+            progress(f"{batch + 100} sockets open")
         results.connect_seconds = time.perf_counter() - started
+        progress(f"{len(members)} sockets open in {results.connect_seconds:.1f} s; sending for {args.minutes} min")
         listeners = [asyncio.create_task(listen(member, results)) for member in members]
         await asyncio.sleep(2)  # every catch-up answered
         results.rss_kib["members connected"] = rss_kib(server.pid)
@@ -273,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     code = 2
     try:
         members = asyncio.run(make_members(args.members, args.database_url or data_dir / "blog.sqlite3"))
+        progress(f"{len(members)} accounts made")
         env = {key: value for key, value in os.environ.items() if not key.startswith("BLOG_")}
         env.update(BLOG_LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
         if args.database_url:
