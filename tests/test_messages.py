@@ -11,7 +11,17 @@ import pytest
 from blog.keys import STORE
 
 from .conftest import post_form, register
-from .messaging_helpers import Member, conversation_line, member, message_ids, nav_count, page, send
+from .messaging_helpers import (
+    Member,
+    caught_up,
+    conversation_line,
+    member,
+    message_ids,
+    nav_count,
+    next_event,
+    page,
+    send,
+)
 from .test_api_helpers import auth
 
 
@@ -130,10 +140,13 @@ async def test_only_the_two_members_ever_see_their_conversation(client, other_br
     ana_id, ben_id = (await store.users.by_username("ana")).id, (await store.users.by_username("ben")).id
     message_id = (await store.messages.between(ana_id, ben_id))[0].id
 
-    for who in (ana, ben):  # the two members: the page, the list, the API
+    for who in (ana, ben):  # the two members: the page, the list, the API, the socket
         assert "Our secret" in await page(who.browser, "/messages/" + ("ben" if who is ana else "ana"))
         assert "Our secret" in await page(who.browser, "/messages")
         assert (await client.get(f"/api/messages/{message_id}", headers=auth(who.token))).status == 200
+        async with who.browser.ws_connect("/live") as live:
+            events = await caught_up(live)
+            assert [event["id"] for event in events if event["kind"] == "message"] == [message_id]
     for name in ("cat", "eddie", "root"):  # a third member, an editor, the admin
         other = five[name]
         for path in ("/messages", "/messages/ana", "/messages/ben"):
@@ -144,6 +157,11 @@ async def test_only_the_two_members_ever_see_their_conversation(client, other_br
             listed = await client.get(f"/api/conversations/{conversation}", headers=auth(other.token))
             assert listed.status == 200 and "Our secret" not in await listed.text()
         assert "Our secret" not in await (await client.get("/api/conversations", headers=auth(other.token))).text()
+        async with other.browser.ws_connect("/live") as live:  # the socket: catching up, marking it seen
+            events = await caught_up(live)
+            assert not [event for event in events if event["kind"] == "message"]
+            await live.send_json({"kind": "seen", "message_id": message_id})
+            assert (await next_event(live, "error"))["message"] == "There is no such message."
     visitor = other_browser()  # anonymous
     for path in ("/messages", "/messages/ana"):
         response = await visitor.get(path, allow_redirects=False)
