@@ -241,8 +241,8 @@ CREATE INDEX api_tokens_user ON api_tokens (user_id);
 CREATE TABLE live_events (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     origin     TEXT NOT NULL,     -- the process that published it; it has delivered it already
-    channel    TEXT NOT NULL CHECK (channel IN ('post', 'control')),
-    post_id    INTEGER,
+    channel    TEXT NOT NULL CHECK (channel IN ('post', 'member', 'control')),  -- the topic's kind
+    post_id    INTEGER,           -- the topic's id: a post's, or a member's (channel 'member')
     message    TEXT NOT NULL,     -- encoded once, as readers receive it
     created_at REAL NOT NULL      -- seconds since the epoch; events are kept a minute
 );
@@ -434,3 +434,35 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_by_user ON notifications (user_id, id DESC);
 CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
+
+-- Private messages between two members. A message from someone its recipient blocked is
+-- kept for its sender (so the block stays silent) but withheld from the recipient.
+CREATE TABLE messages (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: live clients resume after an id
+    sender_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    recipient_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    body         TEXT NOT NULL,                      -- Markdown as written
+    body_html    TEXT NOT NULL,                      -- rendered and sanitized once
+    withheld     INTEGER NOT NULL DEFAULT 0,         -- 1: the recipient had blocked the sender
+    created_at   TEXT NOT NULL,
+    read_at      TEXT                                -- when the recipient saw it ("seen")
+);
+CREATE INDEX messages_sent ON messages (sender_id, recipient_id, id);
+CREATE INDEX messages_received ON messages (recipient_id, sender_id, id);
+CREATE INDEX messages_unread ON messages (recipient_id) WHERE read_at IS NULL AND withheld = 0;
+CREATE INDEX messages_rate ON messages (sender_id, created_at);
+
+-- Who blocked whom: messages from a blocked member stop reaching the one who blocked them.
+CREATE TABLE blocks (
+    blocker_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    blocked_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (blocker_id, blocked_id)
+);
+
+-- Which kinds of notification a member also wants by email (none unless they choose).
+CREATE TABLE notification_mail (
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind    TEXT NOT NULL,
+    PRIMARY KEY (user_id, kind)
+);

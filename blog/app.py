@@ -22,6 +22,7 @@ from blog.content.image_queue import ImageQueue
 from blog.content.image_store import ImageStore
 from blog.content.images import ImageFiles
 from blog.content.reading_time import reading_minutes
+from blog.content.unsubscribe import UnsubscribeLinks
 from blog.keys import (
     BROKER,
     CONFIG,
@@ -32,14 +33,17 @@ from blog.keys import (
     IMAGE_FILES,
     IMAGE_QUEUE,
     MAILER,
+    MEMBERS,
     PAGE_CACHE,
     PASSWORDS,
     REQUEST_IDS,
     ROOMS,
     SHARED_PAGES,
     STORE,
+    UNSUBSCRIBE_LINKS,
 )
 from blog.live.broker import Broker, LocalBroker
+from blog.live.members import Members
 from blog.live.postgres_broker import PostgresBroker
 from blog.live.rooms import Rooms
 from blog.live.sqlite_broker import SqliteBroker
@@ -66,6 +70,9 @@ from blog.views import (
     icon,
     images,
     live,
+    member_live,
+    messages,
+    notifications,
     pages,
     password_reset,
     posts,
@@ -77,6 +84,7 @@ from blog.views import (
     trash,
     uploads,
 )
+from blog.views.nav_counts import nav_counts
 from blog.web.changes import notice_changes
 from blog.web.csrf import csrf_protect
 from blog.web.errors import handle_errors
@@ -127,18 +135,21 @@ def create_app(config: Config) -> web.Application:
     app[IMAGE_QUEUE] = ImageQueue()
     app[BROKER] = _broker(config, store)
     app[ROOMS] = Rooms(app[BROKER])
+    app[MEMBERS] = Members(app[BROKER])
+    app[UNSUBSCRIBE_LINKS] = UnsubscribeLinks(key)
     app.cleanup_ctx.append(_live)
     # Sockets close in on_shutdown: clients hear 1001 and the server exits without waiting on them.
     app.on_shutdown.append(_close_live_readers)
     app[DEVICE_COOKIES] = DeviceCookies(key, secure=config.secure_cookies)
     app.on_response_prepare.append(app[DEVICE_COOKIES].set_on_response)
     app.on_response_prepare.append(add_security_headers)
-    setup_templates(app, filters={"device": device_name, "reading_minutes": reading_minutes})
+    setup_templates(app, filters={"device": device_name, "reading_minutes": reading_minutes},
+                    context_processors=(nav_counts,))
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)
     for module in (posts, editor, history, trash, images, uploads, comments, comment_edits, reactions, live,
                    social, auth, account,
                    pages, profile, account_deletion, password_reset, admin_settings, admin_users,
-                   feeds, sitemap, search, browse, archive, icon):
+                   feeds, sitemap, search, browse, archive, icon, messages, notifications, member_live):
         module.setup_routes(app)
     app.add_subapp(API_PREFIX, create_api(config))
     return app
@@ -197,3 +208,4 @@ async def _live(app: web.Application) -> AsyncIterator[None]:
 
 async def _close_live_readers(app: web.Application) -> None:
     await app[ROOMS].close_all()
+    await app[MEMBERS].close_all()

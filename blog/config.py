@@ -56,7 +56,7 @@ class Config:
     # postgresql://user:password@host:5432/name: the data lives in PostgreSQL, which several
     # app servers can share; unset, in an SQLite file of the data folder.
     database_url: str = ""
-    # Mail (password resets, email changes). Without an SMTP host, mails are written to
+    # Mail (password resets, email changes, notifications). Without an SMTP host, mails are written to
     # <data dir>/outbox/ as .eml files, so a fresh install works without a mail server.
     smtp_host: str = ""
     smtp_port: int = 25
@@ -73,6 +73,8 @@ class Config:
     registrations_per_hour: int = 20
     # How long after writing a comment its author may still edit it (editors and admins always may).
     comment_edit_minutes: int = 30
+    # Private messages one member may send per minute (every server together); more get 429.
+    messages_per_minute: int = 20
 
     def __post_init__(self) -> None:
         if self.base_url:

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from blog.config import Config
     from blog.content.image_queue import ImageQueue
     from blog.content.image_store import ImageStore
+    from blog.content.unsubscribe import UnsubscribeLinks
     from blog.live.broker import Broker
+    from blog.live.members import Members
     from blog.live.rooms import Rooms
     from blog.mail.sender import Mailer
     from blog.store import Store
@@ -40,6 +42,10 @@ IMAGE_EXECUTOR: web.AppKey[ThreadPoolExecutor] = web.AppKey("image_executor")
 IMAGE_QUEUE: web.AppKey[ImageQueue] = web.AppKey("image_queue")
 BROKER: web.AppKey[Broker] = web.AppKey("broker")
 ROOMS: web.AppKey[Rooms] = web.AppKey("rooms")
+# Every open member socket of this process (one per signed-in browser tab), for shutdown.
+MEMBERS: web.AppKey[Members] = web.AppKey("members")
+# Signs and reads the unsubscribe links of notification mails (they work without logging in).
+UNSUBSCRIBE_LINKS: web.AppKey[UnsubscribeLinks] = web.AppKey("unsubscribe_links")
 PAGE_CACHE: web.AppKey[PageCache] = web.AppKey("page_cache")
 SHARED_PAGES: web.AppKey[SharedPages] = web.AppKey("shared_pages")
 REQUEST_IDS: web.AppKey[RequestIds] = web.AppKey("request_ids")
@@ -61,5 +67,7 @@ SESSION_ID: web.RequestKey[int] = web.RequestKey("session_id")
 CLIENT_ADDRESS: web.RequestKey[str] = web.RequestKey("client_address")
 # A device cookie made by a successful login, written on the response as it is prepared.
 NEW_DEVICE_COOKIE: web.RequestKey[str] = web.RequestKey("new_device_cookie")
+# The member's unread counts and last ids (blog/views/nav_counts.py), read once per request for the nav.
+NAV_STATE: web.RequestKey[tuple[int, int, int, int]] = web.RequestKey("nav_state")
 # The request's form, read once as a stream by blog.web.forms.read_form.
 SUBMITTED_FORM: web.RequestKey[SubmittedForm] = web.RequestKey("submitted_form")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from blog.api import articles, comment_talk, comments, favorites, profiles, tags, tokens, users
+from blog.api import articles, comment_talk, comments, favorites, messages, notifications, profiles, tags, tokens, users
 from blog.api.cors import add_cors_headers, answer_preflight
 from blog.api.errors import handle_api_errors
 from blog.config import Config
@@ -36,6 +36,6 @@ def create_api(config: Config) -> web.Application:
     api[API_OPENAPI] = load_openapi()
     api.on_response_prepare.append(add_cors_headers)
     api.router.add_get("/openapi.json", openapi, name="openapi")
-    for module in (users, profiles, articles, favorites, comments, comment_talk, tags, tokens):
+    for module in (users, profiles, articles, favorites, comments, comment_talk, tags, tokens, messages, notifications):
         module.setup_routes(api)
     return api

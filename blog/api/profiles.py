@@ -7,6 +7,7 @@ from aiohttp import web
 from blog.api.auth import optional_caller, require_caller, viewer_id
 from blog.api.errors import forbidden, not_found
 from blog.api.serializers import user_profile_json
+from blog.content.following import follow as follow_member
 from blog.keys import STORE
 from blog.store.users import User
 from blog.web.json_errors import json_response
@@ -35,7 +36,7 @@ async def follow(request: web.Request) -> web.Response:
     user = await _profile_user(request)
     if user.id == caller.user.id:
         raise forbidden("profile", "can't follow yourself")
-    await request.config_dict[STORE].social.follow(caller.user.id, user.id)
+    await follow_member(request.match_info.apps[0], caller.user.id, user.id, base_url=public_base(request))
     return _answer(request, user, True)
 
 

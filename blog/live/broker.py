@@ -1,4 +1,6 @@
-"""Fan-out of live events: publish an event for a post; subscribe to a post.
+"""Fan-out of live events by topic: a post's room ("post", id) or a member's own
+channel ("member", id: their messages, typing, "seen", notifications); publish an
+event to a topic, subscribe to one.
 
 Views only see this interface. LocalBroker serves one process; SqliteBroker
 (live/sqlite_broker.py) serves the processes of `serve --workers N` through the
@@ -17,6 +19,17 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 ControlHandler = Callable[[dict[str, Any]], None]
+# ("post", post id) or ("member", user id): the kinds of topic every broker carries.
+Topic = tuple[str, int]
+TOPIC_KINDS = ("post", "member")
+
+
+def post_topic(post_id: int) -> Topic:
+    return ("post", post_id)
+
+
+def member_topic(user_id: int) -> Topic:
+    return ("member", user_id)
 
 
 class Subscriber(Protocol):
@@ -31,13 +44,23 @@ def encode(event: dict[str, Any]) -> str:
 
 class Broker(ABC):
     @abstractmethod
-    async def publish(self, post_id: int, event: dict[str, Any]) -> None: ...
+    async def publish_to(self, topic: Topic, event: dict[str, Any]) -> None: ...
 
     @abstractmethod
-    def subscribe(self, post_id: int, subscriber: Subscriber) -> None: ...
+    def subscribe_to(self, topic: Topic, subscriber: Subscriber) -> None: ...
 
     @abstractmethod
-    def unsubscribe(self, post_id: int, subscriber: Subscriber) -> None: ...
+    def unsubscribe_from(self, topic: Topic, subscriber: Subscriber) -> None: ...
+
+    # A post's room, as the comment rooms have always said it.
+    async def publish(self, post_id: int, event: dict[str, Any]) -> None:
+        await self.publish_to(post_topic(post_id), event)
+
+    def subscribe(self, post_id: int, subscriber: Subscriber) -> None:
+        self.subscribe_to(post_topic(post_id), subscriber)
+
+    def unsubscribe(self, post_id: int, subscriber: Subscriber) -> None:
+        self.unsubscribe_from(post_topic(post_id), subscriber)
 
     @abstractmethod
     async def publish_control(self, event: dict[str, Any]) -> None:
@@ -62,14 +85,14 @@ class LocalBroker(Broker):
     """In-process fan-out: publishing hands the message to every subscriber at once."""
 
     def __init__(self) -> None:
-        self._subscribers: defaultdict[int, set[Subscriber]] = defaultdict(set)
+        self._subscribers: defaultdict[Topic, set[Subscriber]] = defaultdict(set)
 
-    async def publish(self, post_id: int, event: dict[str, Any]) -> None:
-        self.deliver(post_id, encode(event))
+    async def publish_to(self, topic: Topic, event: dict[str, Any]) -> None:
+        self.deliver(topic, encode(event))
 
-    def deliver(self, post_id: int, message: str) -> None:
-        """Hands an encoded message to this process's subscribers of the post."""
-        for subscriber in list(self._subscribers.get(post_id, ())):
+    def deliver(self, topic: Topic, message: str) -> None:
+        """Hands an encoded message to this process's subscribers of the topic."""
+        for subscriber in list(self._subscribers.get(topic, ())):
             subscriber.deliver(message)
 
     async def publish_control(self, event: dict[str, Any]) -> None:
@@ -82,12 +105,12 @@ class LocalBroker(Broker):
     def alone(self) -> bool:
         return True
 
-    def subscribe(self, post_id: int, subscriber: Subscriber) -> None:
-        self._subscribers[post_id].add(subscriber)
+    def subscribe_to(self, topic: Topic, subscriber: Subscriber) -> None:
+        self._subscribers[topic].add(subscriber)
 
-    def unsubscribe(self, post_id: int, subscriber: Subscriber) -> None:
-        subscribers = self._subscribers.get(post_id)
+    def unsubscribe_from(self, topic: Topic, subscriber: Subscriber) -> None:
+        subscribers = self._subscribers.get(topic)
         if subscribers is not None:
             subscribers.discard(subscriber)
             if not subscribers:
-                del self._subscribers[post_id]
+                del self._subscribers[topic]

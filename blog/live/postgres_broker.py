@@ -14,7 +14,7 @@ import logging
 import time
 from typing import Any
 
-from blog.live.broker import ControlHandler, LocalBroker, encode
+from blog.live.broker import TOPIC_KINDS, ControlHandler, LocalBroker, Topic, encode
 from blog.store.live_messages import LiveMessages
 from blog.store.postgres import PostgresDatabase
 
@@ -40,10 +40,10 @@ class PostgresBroker(LocalBroker):
     async def start(self) -> None:
         await self.db.listen(CHANNEL, self._heard)
 
-    async def publish(self, post_id: int, event: dict[str, Any]) -> None:
+    async def publish_to(self, topic: Topic, event: dict[str, Any]) -> None:
         message = encode(event)
-        self.deliver(post_id, message)
-        await self._send({"post_id": post_id}, message)
+        self.deliver(topic, message)
+        await self._send({"topic": [topic[0], topic[1]]}, message)
 
     async def publish_control(self, event: dict[str, Any]) -> None:
         await self._send({"control": True}, encode(event))
@@ -81,9 +81,9 @@ class PostgresBroker(LocalBroker):
             self._dispatch(envelope, message)
 
     def _dispatch(self, envelope: dict[str, Any], message: str) -> None:
-        post_id = envelope.get("post_id")
-        if isinstance(post_id, int):
-            self.deliver(post_id, message)
+        topic = envelope.get("topic")
+        if isinstance(topic, list) and len(topic) == 2 and topic[0] in TOPIC_KINDS and isinstance(topic[1], int):
+            self.deliver((topic[0], topic[1]), message)
         elif envelope.get("control"):
             event = json.loads(message)
             for handler in self._control_handlers:

@@ -6,7 +6,8 @@ process watches the stamp (8 bytes of shared memory, checked every 10 ms) and re
 the new events only when it moved, so a reader on another process hears a comment
 within a few milliseconds and an idle blog costs no queries. Events are kept a minute.
 Their ids are never reused (AUTOINCREMENT), so reading "after the last id I saw" stays
-right however long the blog idles and however much is pruned meanwhile.
+right however long the blog idles and however much is pruned meanwhile. A row's channel
+is its topic's kind ("post", "member") or "control", and its post_id column the topic's id.
 
 This is for several processes on one machine. Several machines need a broker on a
 server they all reach (PostgreSQL LISTEN/NOTIFY, Redis pub/sub) behind the same interface."""
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from blog.live.broker import ControlHandler, LocalBroker, encode
+from blog.live.broker import TOPIC_KINDS, ControlHandler, LocalBroker, Topic, encode
 from blog.store.changes import ChangeStamp
 from blog.store.live_events import LiveEvents
 
@@ -64,10 +65,10 @@ class SqliteBroker(LocalBroker):
         if self._stamp is not None:
             self._stamp.close()
 
-    async def publish(self, post_id: int, event: dict[str, Any]) -> None:
+    async def publish_to(self, topic: Topic, event: dict[str, Any]) -> None:
         message = encode(event)
-        self.deliver(post_id, message)
-        await self._send("post", post_id, message)
+        self.deliver(topic, message)
+        await self._send(topic[0], topic[1], message)
 
     async def publish_control(self, event: dict[str, Any]) -> None:
         await self._send("control", None, encode(event))
@@ -75,8 +76,8 @@ class SqliteBroker(LocalBroker):
     def on_control(self, handler: ControlHandler) -> None:
         self._control_handlers.append(handler)
 
-    async def _send(self, channel: str, post_id: int | None, message: str) -> None:
-        await self.events.add(self.origin, channel, post_id, message)
+    async def _send(self, channel: str, topic_id: int | None, message: str) -> None:
+        await self.events.add(self.origin, channel, topic_id, message)
         assert self._stamp is not None, "broker not started"
         self._stamp.stamp()
 
@@ -102,12 +103,12 @@ class SqliteBroker(LocalBroker):
                 return
 
     def _dispatch(self, events: list[tuple[int, str, str, int | None, str]]) -> None:
-        for event_id, origin, channel, post_id, message in events:
+        for event_id, origin, channel, topic_id, message in events:
             self._last_id = event_id
             if origin == self.origin:
                 continue
-            if channel == "post" and post_id is not None:
-                self.deliver(post_id, message)
+            if channel in TOPIC_KINDS and topic_id is not None:
+                self.deliver((channel, topic_id), message)
             elif channel == "control":
                 event = json.loads(message)
                 for handler in self._control_handlers:

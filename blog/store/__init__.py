@@ -15,6 +15,7 @@ from blog.store.images import Images, SharedImageFiles
 from blog.store.kept_forms import KeptForms
 from blog.store.live_events import LiveEvents
 from blog.store.live_messages import LiveMessages
+from blog.store.messages import Messages
 from blog.store.notifications import Notifications
 from blog.store.posts import Posts
 from blog.store.reactions import Reactions
@@ -62,6 +63,7 @@ class Store:
         self.kept_forms = KeptForms(self.db)
         self.notifications = Notifications(self.db)
         self.reactions = Reactions(self.db)
+        self.messages = Messages(self.db)
 
     async def open(self) -> None:
         await self.db.open()

@@ -15,8 +15,10 @@ KINDS = ("reply", "comment", "mention", "follow", "reaction", "message")
 _SELECT = (
     "SELECT notifications.id, notifications.user_id, notifications.kind, notifications.actor_id,"
     " actors.username AS actor_username, notifications.post_id, notifications.comment_id,"
-    " notifications.detail, notifications.created_at, notifications.read_at"
+    " notifications.detail, notifications.created_at, notifications.read_at,"
+    " posts.title AS post_title, posts.slug AS post_slug"
     " FROM notifications LEFT JOIN users AS actors ON actors.id = notifications.actor_id"
+    " LEFT JOIN posts ON posts.id = notifications.post_id"
 )
 
 
@@ -32,6 +34,8 @@ class Notification:
     detail: str
     created_at: str
     read_at: str | None
+    post_title: str | None = None
+    post_slug: str | None = None
 
     @property
     def unread(self) -> bool:
@@ -73,6 +77,65 @@ class Notifications:
             (user_id, before_id if before_id is not None else 2**62, limit),
         )
         return [_notification(row) for row in rows]
+
+    async def after(self, user_id: int, after_id: int, limit: int = 200) -> list[Notification]:
+        """A member's notifications after an id, oldest first: what a reconnecting tab missed."""
+        rows = await self.db.fetchall(
+            f"{_SELECT} WHERE notifications.user_id = ? AND notifications.id > ? ORDER BY notifications.id LIMIT ?",
+            (user_id, after_id, limit))
+        return [_notification(row) for row in rows]
+
+    async def unread_counts(self, user_id: int) -> tuple[int, int]:
+        """(unread notifications, unread messages): what the nav shows."""
+        state = await self.nav_state(user_id)
+        return state[0], state[1]
+
+    async def nav_state(self, user_id: int) -> tuple[int, int, int, int]:
+        """(unread notifications, unread messages, last message id, last notification id) in one
+        query: the nav's counts, and where the member socket resumes from for this page."""
+        row = await self.db.fetchone(
+            "SELECT (SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL),"
+            " (SELECT count(*) FROM messages WHERE recipient_id = ? AND read_at IS NULL AND withheld = 0),"
+            " coalesce((SELECT max(id) FROM messages WHERE sender_id = ?), 0),"
+            " coalesce((SELECT max(id) FROM messages WHERE recipient_id = ? AND withheld = 0), 0),"
+            " coalesce((SELECT max(id) FROM notifications WHERE user_id = ?), 0)",
+            (user_id,) * 5)
+        if row is None:
+            return (0, 0, 0, 0)
+        return int(row[0]), int(row[1]), max(int(row[2]), int(row[3])), int(row[4])
+
+    async def mark_read_from(self, user_id: int, kind: str, actor_id: int) -> int:
+        """Marks one kind from one member read (their messages, once the conversation is read)."""
+        return await self.db.write(
+            "UPDATE notifications SET read_at = ? WHERE user_id = ? AND kind = ? AND actor_id = ?"
+            " AND read_at IS NULL", (clock.now_iso(), user_id, kind, actor_id), notify=False)
+
+    async def unread_from(self, user_id: int, kind: str, actor_id: int) -> int:
+        return int(await self.db.fetchvalue(
+            "SELECT count(*) FROM notifications WHERE user_id = ? AND kind = ? AND actor_id = ? AND read_at IS NULL",
+            (user_id, kind, actor_id)) or 0)
+
+    async def mail_kinds(self, user_id: int) -> set[str]:
+        """The kinds a member also wants by email (none until they choose)."""
+        rows = await self.db.fetchall("SELECT kind FROM notification_mail WHERE user_id = ?", (user_id,))
+        return {str(row[0]) for row in rows}
+
+    async def set_mail_kinds(self, user_id: int, kinds: set[str]) -> None:
+        unknown = kinds - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown notification kinds {sorted(unknown)!r}")
+        async with self.db.transaction(notify=False) as tx:
+            await tx.execute("DELETE FROM notification_mail WHERE user_id = ?", (user_id,))
+            await tx.executemany("INSERT INTO notification_mail (user_id, kind) VALUES (?, ?)",
+                                 [(user_id, kind) for kind in sorted(kinds)])
+
+    async def stop_mail(self, user_id: int, kind: str | None = None) -> None:
+        """Unsubscribes a member from one kind's mails, or from all of them."""
+        if kind is None:
+            await self.db.write("DELETE FROM notification_mail WHERE user_id = ?", (user_id,), notify=False)
+        else:
+            await self.db.write("DELETE FROM notification_mail WHERE user_id = ? AND kind = ?",
+                                (user_id, kind), notify=False)
 
     async def unread_count(self, user_id: int) -> int:
         return int(await self.db.fetchvalue(

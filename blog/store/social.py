@@ -10,8 +10,9 @@ class Social:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def follow(self, follower_id: int, followed_id: int) -> None:
-        await self.db.write(
+    async def follow(self, follower_id: int, followed_id: int) -> bool:
+        """True when this is a new follow (not one that was there already)."""
+        return 0 < await self.db.write(
             "INSERT INTO follows (follower_id, followed_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (follower_id, followed_id, clock.now_iso()))
 

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
 from blog.accounts.passwords import password_problem
+from blog.content.notifications import KIND_LABELS
 from blog.keys import PASSWORDS, SESSION_ID, STORE
 from blog.web.forms import FieldErrors, text_fields
 from blog.web.ids import path_id
@@ -25,6 +26,8 @@ async def _page(request: web.Request, errors: FieldErrors | None = None, notice:
         "this_session_id": request[SESSION_ID],
         "errors": errors or {},
         "notice": notice,
+        "mail_kinds": await store.notifications.mail_kinds(user.id),
+        "kind_labels": KIND_LABELS,
     }
     return aiohttp_jinja2.render_template("account/account.html", request, context, status=status)
 
@@ -33,6 +36,7 @@ NOTICES = {
     "password": "Your password is changed. Every other session has been logged out and every API token revoked.",
     "sessions": "Every other session has been logged out.",
     "token": "The API token is revoked.",
+    "mail": "Your choice of notifications by email is saved.",
     "reset": "Your new password is saved. Every other session has been logged out and every API token revoked.",
 }
 

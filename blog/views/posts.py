@@ -18,6 +18,7 @@ from blog.store.posts import ListedPost, Page, Post
 from blog.views.comment_threads import comments_context
 from blog.views.feeds import author_feed_link, tag_feed_link
 from blog.views.link_previews import list_preview, post_preview
+from blog.views.nav_counts import nav_state
 from blog.web.csrf import CSRF_SESSION_KEY
 from blog.web.ids import path_id
 from blog.web.shared_pages import render_shared
@@ -91,7 +92,7 @@ async def nav_identity(request: web.Request) -> tuple[object, ...] | None:
     if user is None:
         return ("anonymous", (await current_site(request)).registration_open)
     token = (await get_session(request)).get(CSRF_SESSION_KEY)
-    return (user.id, user.username, user.role, token) if token else None
+    return (user.id, user.username, user.role, token, *await nav_state(request)) if token else None
 
 
 async def index(request: web.Request) -> web.Response:

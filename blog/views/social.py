@@ -8,10 +8,12 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from blog.accounts.current import current_user, require_login
+from blog.content.following import follow as follow_member
 from blog.keys import STORE
 from blog.store.posts import Post
 from blog.store.users import User
 from blog.views.posts import list_page, load_post, post_url
+from blog.web.urls import public_base
 
 
 def _me(request: web.Request) -> User:
@@ -36,7 +38,7 @@ async def follow(request: web.Request) -> web.Response:
     me, author = _me(request), await _author(request)
     if author.id == me.id:
         raise web.HTTPBadRequest(text="You cannot follow yourself.")
-    await request.config_dict[STORE].social.follow(me.id, author.id)
+    await follow_member(request.app, me.id, author.id, base_url=public_base(request))
     raise web.HTTPSeeOther(location=_author_url(request, author))
 
 

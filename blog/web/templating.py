@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -74,13 +74,15 @@ def keep_on(holder: Any, key: str, html: str) -> str:
     return html
 
 
-def setup_templates(app: web.Application, filters: dict[str, Callable[..., Any]]) -> None:
-    """Jinja2 for the app; `filters` are the other packages' own (device names, ...)."""
+def setup_templates(app: web.Application, filters: dict[str, Callable[..., Any]],
+                    context_processors: tuple[Callable[[web.Request], Awaitable[dict[str, Any]]], ...] = ()) -> None:
+    """Jinja2 for the app; `filters` and `context_processors` are the other packages' own
+    (device names, the member's unread counts in the nav, ...)."""
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.PackageLoader("blog", "templates"),
         autoescape=True,
-        context_processors=[aiohttp_jinja2.request_processor, site_context],
+        context_processors=[aiohttp_jinja2.request_processor, site_context, *context_processors],
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         auto_reload=False,  # templates ship with the code; checking their files on every render is waste
