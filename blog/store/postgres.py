@@ -52,7 +52,10 @@ RECONNECT_PAUSE = 1.0
 # A pooled connection found cut (PostgreSQL restarted, a proxy timed out) is replaced, and the
 # read, or the BEGIN, tried again on another, this many times.
 RETRIES = 2
-LOST_CONNECTION = (asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError, ConnectionError)
+# (A connection cut in the middle of a statement can also leave asyncpg's protocol in a state
+# it reports as an internal error: just as lost.)
+LOST_CONNECTION = (asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+                   ConnectionError)
 ChannelHandler = Callable[[str], None]
 
 
@@ -130,6 +133,8 @@ async def _begin(pool: asyncpg.Pool) -> tuple[PoolConnection, asyncpg.transactio
             await pool.release(conn)
             if attempt == RETRIES:
                 raise
+            # One cut connection means the server probably cut them all: replace every one.
+            await pool.expire_connections()
             log.warning("a pooled connection was lost; beginning again on another")
     raise AssertionError("unreachable")
 
@@ -239,6 +244,7 @@ class PostgresDatabase(Database):
             except LOST_CONNECTION:
                 if attempt == RETRIES:
                     raise
+                await self._ready_pool().expire_connections()
                 log.warning("a pooled connection was lost; reading again on another")
         raise AssertionError("unreachable")
 
