@@ -42,6 +42,19 @@ def encode(event: dict[str, Any]) -> str:
     return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
 
 
+def decode(data: str) -> dict[str, Any] | None:
+    """A socket message sent by a browser, or None unless it is a JSON object."""
+    try:
+        event = json.loads(data)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
+        return None
+    return event if isinstance(event, dict) else None
+
+
+def send_error(subscriber: Subscriber, message: str) -> None:
+    subscriber.deliver(encode({"kind": "error", "message": message}))
+
+
 class Broker(ABC):
     @abstractmethod
     async def publish_to(self, topic: Topic, event: dict[str, Any]) -> None: ...

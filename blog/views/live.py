@@ -8,17 +8,15 @@ since: <the `at` of the last caught_up it had, or of the page>} (see README, "Li
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
-from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from blog import clock
 from blog.accounts.current import current_user
 from blog.keys import ROOMS, STORE
-from blog.live.broker import encode
+from blog.live.broker import decode, encode, send_error
 from blog.live.rooms import Reader, typing_event
 from blog.views.posts import load_post
 from blog.web.csrf import is_foreign_origin
@@ -89,35 +87,23 @@ async def _receive(request: web.Request, reader: Reader, comments_open: bool) ->
         if not limit.allow():
             await reader.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"too many messages")
             return
-        event = _parse(message.data)
+        event = decode(message.data)
         kind = event.get("kind") if event else None
         if kind == "ping":
             reader.deliver(encode({"kind": "pong"}))
         elif kind == "typing" and not comments_open:  # nobody writes a comment here
-            _error(reader, "Comments are closed on this post.")
+            send_error(reader, "Comments are closed on this post.")
         elif kind == "typing":
             last_typing = await _typing(request, reader, last_typing)
         elif kind == "catch_up" and event is not None:
             await _catch_up(request, reader, event.get("after"), event.get("since"))
         else:
-            _error(reader, "Messages are JSON objects with a kind: ping, typing or catch_up.")
-
-
-def _parse(data: str) -> dict[str, Any] | None:
-    try:
-        event = json.loads(data)
-    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
-        return None
-    return event if isinstance(event, dict) else None
-
-
-def _error(reader: Reader, message: str) -> None:
-    reader.deliver(encode({"kind": "error", "message": message}))
+            send_error(reader, "Messages are JSON objects with a kind: ping, typing or catch_up.")
 
 
 async def _typing(request: web.Request, reader: Reader, last: float) -> float:
     if reader.username is None:
-        _error(reader, "Log in to comment.")
+        send_error(reader, "Log in to comment.")
         return last
     now = time.monotonic()
     if now - last < TYPING_INTERVAL:
@@ -132,10 +118,10 @@ async def _catch_up(request: web.Request, reader: Reader, after: object, since: 
     moment this answer stands for (the client's next `since`)."""
     after_id = 0 if type(after) is int and after == 0 else storable_id(after)  # ids too large for SQLite too
     if after_id is None:
-        _error(reader, "catch_up needs `after`: the id of the last comment you have, or 0.")
+        send_error(reader, "catch_up needs `after`: the id of the last comment you have, or 0.")
         return
     if since is not None and not (isinstance(since, str) and MOMENT.fullmatch(since)):
-        _error(reader, "catch_up's `since`, when given, is the `at` of the last caught_up you had.")
+        send_error(reader, "catch_up's `since`, when given, is the `at` of the last caught_up you had.")
         return
     at = clock.now_iso()  # before reading, so that nothing done meanwhile falls between two answers
     store = request.config_dict[STORE]

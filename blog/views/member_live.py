@@ -8,7 +8,6 @@ typing {to}, seen {message_id}, ping."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
 
@@ -19,7 +18,7 @@ from blog.accounts.current import SESSION_TOKEN, current_user
 from blog.content.messages import MessageRefused, as_event, can_write_to, mark_seen, send_message, typing_to
 from blog.content.notifications import as_event as notification_event
 from blog.keys import MEMBERS, STORE
-from blog.live.broker import encode
+from blog.live.broker import decode, encode, send_error
 from blog.live.members import MemberSocket
 from blog.store.messages import Message
 from blog.store.users import User
@@ -87,18 +86,6 @@ async def _close_when_logged_out(request: web.Request, socket: MemberSocket, tok
             return
 
 
-def _parse(data: str) -> dict[str, Any] | None:
-    try:
-        event = json.loads(data)
-    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
-        return None
-    return event if isinstance(event, dict) else None
-
-
-def _error(socket: MemberSocket, message: str) -> None:
-    socket.deliver(encode({"kind": "error", "message": message}))
-
-
 async def _receive(request: web.Request, socket: MemberSocket, user: User) -> None:
     limit, last_typing = RateLimit(RATE_BURST, RATE_PER_SECOND), 0.0
     async for frame in socket.ws:
@@ -106,9 +93,9 @@ async def _receive(request: web.Request, socket: MemberSocket, user: User) -> No
             await socket.ws.close(code=WSCloseCode.UNSUPPORTED_DATA, message=b"text messages only")
             return
         if not limit.allow():
-            _error(socket, "Too many messages at once: slow down.")
+            send_error(socket, "Too many messages at once: slow down.")
             continue
-        event = _parse(frame.data) or {}
+        event = decode(frame.data) or {}
         kind = event.get("kind")
         if kind == "ping":
             socket.deliver(encode({"kind": "pong"}))
@@ -122,16 +109,16 @@ async def _receive(request: web.Request, socket: MemberSocket, user: User) -> No
         elif kind == "seen":
             await _seen(request, socket, user, event)
         else:
-            _error(socket, "Messages are JSON objects with a kind: catch_up, message, typing, seen or ping.")
+            send_error(socket, "Messages are JSON objects with a kind: catch_up, message, typing, seen or ping.")
 
 
 async def _recipient(request: web.Request, socket: MemberSocket, user: User, name: object) -> User | None:
     if not isinstance(name, str) or not name or len(name) > 100:
-        _error(socket, "`to` must be the username of the member you write to.")
+        send_error(socket, "`to` must be the username of the member you write to.")
         return None
     recipient = await request.config_dict[STORE].users.by_username(name)
     if recipient is None or not can_write_to(user, recipient):
-        _error(socket, NOBODY)
+        send_error(socket, NOBODY)
         return None
     return recipient
 
@@ -139,7 +126,7 @@ async def _recipient(request: web.Request, socket: MemberSocket, user: User, nam
 async def _send(request: web.Request, socket: MemberSocket, user: User, event: dict[str, Any]) -> None:
     body = event.get("body")
     if not isinstance(body, str):
-        _error(socket, "`body` must be the text of the message.")
+        send_error(socket, "`body` must be the text of the message.")
         return
     recipient = await _recipient(request, socket, user, event.get("to"))
     if recipient is None:
@@ -164,7 +151,7 @@ async def _seen(request: web.Request, socket: MemberSocket, user: User, event: d
     message = await store.messages.visible(user.id, message_id) if message_id is not None else None
     # Only the recipient marks a message seen; to anybody else it does not exist.
     if message is None or message.recipient_id != user.id:
-        _error(socket, NO_MESSAGE)
+        send_error(socket, NO_MESSAGE)
         return
     sender = await store.users.by_id(message.sender_id)
     if sender is not None:
@@ -180,7 +167,7 @@ async def _catch_up(request: web.Request, socket: MemberSocket, user: User, even
     """What came after the tab's last message and notification, then `caught_up` with the counts."""
     messages_after, notifications_after = _after(event, "messages_after"), _after(event, "notifications_after")
     if messages_after is None or notifications_after is None:
-        _error(socket, "catch_up needs `messages_after` and `notifications_after`: the last ids you have, or 0.")
+        send_error(socket, "catch_up needs `messages_after` and `notifications_after`: the last ids you have, or 0.")
         return
     store = request.config_dict[STORE]
     socket.hold()
