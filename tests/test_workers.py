@@ -102,7 +102,7 @@ def test_serve_with_two_workers_answers_on_one_port(tmp_path):
         os.killpg(process.pid, signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
-    assert "Traceback" not in output
+    assert "Traceback" not in output, output
 
 
 def _children(parent: int) -> list[int]:
