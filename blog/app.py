@@ -85,10 +85,9 @@ from blog.views import (
     uploads,
 )
 from blog.views.nav_counts import nav_counts
-from blog.web.changes import notice_changes
 from blog.web.csrf import csrf_protect
 from blog.web.errors import handle_errors
-from blog.web.headers import add_security_headers
+from blog.web.headers import add_security_headers, security_headers
 from blog.web.page_cache import PageCache, serve_cached_pages
 from blog.web.paths import API_PREFIX, STATIC_PREFIX
 from blog.web.request_ids import RequestIds
@@ -102,13 +101,14 @@ IMAGE_WORKERS = 2
 
 
 def create_app(config: Config) -> web.Application:
-    page_cache, store, key = PageCache(), Store(config.database), SessionKey()
+    store, key, request_ids = Store(config.database), SessionKey(), RequestIds()
+    page_cache = PageCache(headers=security_headers(secure=config.secure_cookies))
     store.db.on_change.append(page_cache.invalidate)
     app = web.Application(
         middlewares=[
-            notice_changes(store.db),  # first: every cache below must see other processes' writes
+            serve_cached_pages(page_cache, session_cookie=SESSION_COOKIE, base_url=config.base_url,
+                               notice_changes=store.db.notice_changes, request_ids=request_ids),
             handle_errors,
-            serve_cached_pages(page_cache, SESSION_COOKIE),
             session_middleware(session_storage(config, key)),
             check_login,
             csrf_protect,
@@ -117,7 +117,7 @@ def create_app(config: Config) -> web.Application:
         client_max_size=config.max_image_bytes + 1024 * 1024,
     )
     app[CONFIG] = config
-    app[REQUEST_IDS] = RequestIds()
+    app[REQUEST_IDS] = request_ids
     app[FORM_OWNERS] = FormOwners(key)
     app[PAGE_CACHE] = page_cache
     app[STORE] = store

@@ -3,6 +3,8 @@ proxies, as accounts/addresses.py finds it) and the request id the error page sh
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
@@ -14,6 +16,12 @@ class AccessLog(AbstractAccessLogger):
 
     aiohttp's own %a format reads the connection's address: behind a proxy, always the
     proxy's. This logger asks the one place that knows the client's."""
+
+    @property
+    def enabled(self) -> bool:
+        """No line to make when the log level hides it (BLOG_LOG_LEVEL=WARNING): aiohttp then
+        neither times the request nor calls log()."""
+        return self.logger.isEnabledFor(logging.INFO)
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         version = request.version

@@ -4,20 +4,27 @@ A reader without a session cookie gets exactly what every other such reader
 gets, so the page is rendered once and served from memory until a write
 (a post, a comment, a favorite...) empties the cache. Logged-in readers and
 anything that sets a cookie never touch it, so nobody receives a page made
-for somebody else."""
+for somebody else.
+
+The middleware runs first of all, so that a page found here costs no more than its bytes:
+no session, no other middleware, headers built once with the page. It also notices other
+processes' writes first thing in every request, before this or any other cache is read."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
+from multidict import CIMultiDict
 
+from blog.keys import REQUEST_ID
+from blog.web.headers import ReadyResponse
 from blog.web.paths import API_PREFIX, IMAGES_PREFIX, STATIC_PREFIX
-from blog.web.urls import public_base
 
 UNCACHED_PREFIXES = tuple(prefix + "/" for prefix in (API_PREFIX, STATIC_PREFIX, IMAGES_PREFIX))
 
@@ -25,13 +32,15 @@ UNCACHED_PREFIXES = tuple(prefix + "/" for prefix in (API_PREFIX, STATIC_PREFIX,
 @dataclass(frozen=True)
 class CachedPage:
     body: bytes
-    content_type: str
     etag: str
+    headers: CIMultiDict[str]  # of the 200: everything but the request id
+    not_modified_headers: CIMultiDict[str]  # of a 304
 
 
 class PageCache:
-    def __init__(self, max_bytes: int = 16 * 1024 * 1024) -> None:
+    def __init__(self, max_bytes: int = 16 * 1024 * 1024, *, headers: dict[str, str] | None = None) -> None:
         self.max_bytes = max_bytes
+        self.headers = headers or {}  # the security headers every page carries
         self.generation = 0
         self._pages: OrderedDict[str, CachedPage] = OrderedDict()
         self._size = 0
@@ -55,15 +64,16 @@ class PageCache:
         body = response.body
         if generation != self.generation or not isinstance(body, bytes) or len(body) > self.max_bytes // 16:
             return None
-        page = CachedPage(body, response.headers.get("Content-Type", "text/html"),
-                          '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
+        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        content_type = response.headers.get("Content-Type", "text/html")
+        page = CachedPage(body, etag, CIMultiDict({"Content-Type": content_type, "ETag": etag, **self.headers}),
+                          CIMultiDict({"ETag": etag, **self.headers}))
         self._pages[key] = page
         self._size += len(body)
         while self._size > self.max_bytes:
             _, oldest = self._pages.popitem(last=False)
             self._size -= len(oldest.body)
         return page
-
 
 def _eligible(request: web.Request, session_cookie: str) -> bool:
     return (
@@ -85,40 +95,51 @@ def _cacheable(response: web.StreamResponse) -> bool:
     )
 
 
-def _send(request: web.Request, page: CachedPage) -> web.Response:
+def _send(request: web.Request, page: CachedPage, request_id: str) -> web.Response:
+    request[REQUEST_ID] = request_id
     if request.headers.get("If-None-Match") == page.etag:
-        return web.Response(status=304, headers={"ETag": page.etag})
-    return web.Response(body=page.body, headers={"Content-Type": page.content_type, "ETag": page.etag})
+        response = ReadyResponse(status=304, headers=page.not_modified_headers)
+    else:
+        response = ReadyResponse(body=page.body, headers=page.headers)
+    response.headers["X-Request-Id"] = request_id
+    return response
 
 
-def serve_cached_pages(cache: PageCache, session_cookie: str) -> Middleware:
-    """The middleware. Requests that carry `session_cookie` (the session's) are never
-    served from the cache nor stored in it: their pages may be made for one reader."""
+def serve_cached_pages(cache: PageCache, *, session_cookie: str, base_url: str, notice_changes: Callable[[], None],
+                       request_ids: Iterator[str]) -> Middleware:
+    """The first middleware. Requests that carry `session_cookie` (the session's) are never
+    served from the cache nor stored in it: their pages may be made for one reader.
+    `notice_changes` runs before anything else in every request (other processes' writes)."""
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        notice_changes()
         if not _eligible(request, session_cookie):
             return await handler(request)
-        return await _through_cache(cache, request, handler)
+        # By public address: pages hold absolute links (canonical, Open Graph).
+        key = (base_url or f"{request.scheme}://{request.host}") + request.path_qs
+        page = cache.get(key)
+        if page is not None:
+            return _send(request, page, next(request_ids))
+        return await _through_cache(cache, key, request, handler, request_ids)
 
     return middleware
 
 
-async def _through_cache(cache: PageCache, request: web.Request, handler: Handler) -> web.StreamResponse:
-    key = public_base(request) + request.path_qs  # pages hold absolute links (canonical, Open Graph)
-    page = cache.get(key)
-    if page is not None:
-        return _send(request, page)
+async def _through_cache(cache: PageCache, key: str, request: web.Request, handler: Handler,
+                         request_ids: Iterator[str]) -> web.StreamResponse:
     rendering = cache.rendering.get(key)
     if rendering is not None:  # someone is making this page right now: wait for theirs
         page = await asyncio.shield(rendering)
-        return _send(request, page) if page is not None else await handler(request)
+        return _send(request, page, next(request_ids)) if page is not None else await handler(request)
     cache.rendering[key] = asyncio.get_running_loop().create_future()
     page = None
     try:
         response = await _render(cache, key, request, handler)
         page = response if isinstance(response, CachedPage) else None
-        return _send(request, response) if isinstance(response, CachedPage) else response
+        if isinstance(response, CachedPage):
+            return _send(request, response, request.get(REQUEST_ID) or next(request_ids))
+        return response
     finally:
         future = cache.rendering.pop(key)
         future.set_result(page)  # waiters that get None make the page themselves
