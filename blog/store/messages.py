@@ -58,7 +58,7 @@ class Messages:
         """Saves a message; returns it and whether it reaches the recipient (False: they blocked
         the sender, and the message stays the sender's alone)."""
         now = clock.now_iso()
-        async with self.db.transaction(notify=False) as tx:
+        async with self.db.transaction() as tx:  # notifies: the recipient's nav counts change
             blocked = await tx.fetchvalue(
                 "SELECT count(*) FROM blocks WHERE blocker_id = ? AND blocked_id = ?", (recipient_id, sender_id))
             withheld = 1 if blocked else 0
@@ -97,16 +97,15 @@ class Messages:
 
     async def mark_read(self, me: int, other: int, up_to: int | None = None) -> int:
         """Marks what `other` sent `me` (up to an id) as seen; returns the last id newly seen, or 0."""
-        async with self.db.transaction(notify=False) as tx:
-            last = await tx.fetchvalue(
-                "SELECT max(id) FROM messages WHERE recipient_id = ? AND sender_id = ? AND withheld = 0"
-                " AND read_at IS NULL AND id <= ?", (me, other, up_to if up_to is not None else 2**62))
-            if last is None:
-                return 0
-            await tx.execute(
-                "UPDATE messages SET read_at = ? WHERE recipient_id = ? AND sender_id = ? AND withheld = 0"
-                " AND read_at IS NULL AND id <= ?", (clock.now_iso(), me, other, last))
-            return int(last)
+        last = await self.db.fetchvalue(
+            "SELECT max(id) FROM messages WHERE recipient_id = ? AND sender_id = ? AND withheld = 0"
+            " AND read_at IS NULL AND id <= ?", (me, other, up_to if up_to is not None else 2**62))
+        if last is None:  # nothing new: no write, so no cache is emptied for a conversation reread
+            return 0
+        await self.db.write(  # notifies: the reader's nav counts change
+            "UPDATE messages SET read_at = ? WHERE recipient_id = ? AND sender_id = ? AND withheld = 0"
+            " AND read_at IS NULL AND id <= ?", (clock.now_iso(), me, other, last))
+        return int(last)
 
     async def unread_count(self, me: int) -> int:
         return int(await self.db.fetchvalue(

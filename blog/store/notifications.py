@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from blog import clock
 from blog.store.db import Database, Row
+from blog.store.remembered import Remembered
 
 KINDS = ("reply", "comment", "mention", "follow", "reaction", "message")
 
@@ -49,6 +50,10 @@ def _notification(row: Row) -> Notification:
 class Notifications:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Every logged-in page shows these counts: read once per member until the next change.
+        # So every write that moves them notifies (empties this in every process), unlike
+        # other bookkeeping.
+        self._nav_states: Remembered[tuple[int, int, int, int]] = Remembered(db, max_entries=2000)
 
     async def add(self, user_id: int, kind: str, actor_id: int | None, *, post_id: int | None = None,
                   comment_id: int | None = None, detail: str = "") -> int | None:
@@ -58,7 +63,7 @@ class Notifications:
             raise ValueError(f"unknown notification kind {kind!r}")
         if user_id == actor_id:
             return None
-        async with self.db.transaction(notify=False) as tx:
+        async with self.db.transaction() as tx:
             return await tx.insert(
                 "INSERT INTO notifications (user_id, kind, actor_id, post_id, comment_id, detail, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -93,6 +98,11 @@ class Notifications:
     async def nav_state(self, user_id: int) -> tuple[int, int, int, int]:
         """(unread notifications, unread messages, last message id, last notification id) in one
         query: the nav's counts, and where the member socket resumes from for this page."""
+        state = await self._nav_states.get(user_id, lambda: self._read_nav_state(user_id))
+        assert state is not None
+        return state
+
+    async def _read_nav_state(self, user_id: int) -> tuple[int, int, int, int]:
         row = await self.db.fetchone(
             "SELECT (SELECT count(*) FROM notifications WHERE user_id = ? AND read_at IS NULL),"
             " (SELECT count(*) FROM messages WHERE recipient_id = ? AND read_at IS NULL AND withheld = 0),"
@@ -108,7 +118,7 @@ class Notifications:
         """Marks one kind from one member read (their messages, once the conversation is read)."""
         return await self.db.write(
             "UPDATE notifications SET read_at = ? WHERE user_id = ? AND kind = ? AND actor_id = ?"
-            " AND read_at IS NULL", (clock.now_iso(), user_id, kind, actor_id), notify=False)
+            " AND read_at IS NULL", (clock.now_iso(), user_id, kind, actor_id))
 
     async def unread_from(self, user_id: int, kind: str, actor_id: int) -> int:
         return int(await self.db.fetchvalue(
@@ -144,4 +154,4 @@ class Notifications:
     async def mark_all_read(self, user_id: int) -> int:
         return await self.db.write(
             "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL",
-            (clock.now_iso(), user_id), notify=False)
+            (clock.now_iso(), user_id))
