@@ -12,6 +12,7 @@ from datetime import datetime
 from aiohttp import web
 
 from blog.keys import DOCUMENTS
+from blog.web.conditional import not_modified
 from blog.web.urls import public_base
 
 KEPT_MAX_BYTES = 1024 * 1024
@@ -49,18 +50,10 @@ async def remembered(request: web.Request, name: str, make: Callable[[], Awaitab
     return document if document is not None else large[0]
 
 
-def _not_modified(request: web.Request, document: Document) -> bool:
-    if request.headers.get("If-None-Match") is not None:  # RFC 9110 13.1.3: the date is then ignored
-        tags = {tag.strip().removeprefix("W/") for tag in request.headers["If-None-Match"].split(",")}
-        return document.etag in tags or "*" in tags
-    since = request.if_modified_since
-    return since is not None and document.last_modified is not None and document.last_modified <= since
-
-
 def send(request: web.Request, document: Document) -> web.Response:
     headers = {"ETag": document.etag}
     if document.last_modified is not None:
         headers["Last-Modified"] = document.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
-    if _not_modified(request, document):
+    if not_modified(request, document.etag, document.last_modified):
         return web.Response(status=304, headers=headers)
     return web.Response(body=document.body, headers={**headers, "Content-Type": document.content_type})

@@ -17,22 +17,33 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 from multidict import CIMultiDict
 
 from blog.keys import REQUEST_ID
+from blog.web.conditional import not_modified
 from blog.web.headers import ReadyResponse
 from blog.web.paths import API_PREFIX, IMAGES_PREFIX, STATIC_PREFIX
 
 UNCACHED_PREFIXES = tuple(prefix + "/" for prefix in (API_PREFIX, STATIC_PREFIX, IMAGES_PREFIX))
 
 
+# Pages, and the documents made for machines (feeds, sitemaps, robots.txt), which are the
+# same for every reader too.
+CACHED_TYPES = frozenset(("text/html", "application/atom+xml", "application/rss+xml", "application/xml",
+                          "text/xml", "text/plain"))
+# The handler's headers that describe the page itself, kept with it.
+KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "Link")
+
+
 @dataclass(frozen=True)
 class CachedPage:
     body: bytes
     etag: str
+    last_modified: datetime | None
     headers: CIMultiDict[str]  # of the 200: everything but the request id
     not_modified_headers: CIMultiDict[str]  # of a 304
 
@@ -64,10 +75,12 @@ class PageCache:
         body = response.body
         if generation != self.generation or not isinstance(body, bytes) or len(body) > self.max_bytes // 16:
             return None
-        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        content_type = response.headers.get("Content-Type", "text/html")
-        page = CachedPage(body, etag, CIMultiDict({"Content-Type": content_type, "ETag": etag, **self.headers}),
-                          CIMultiDict({"ETag": etag, **self.headers}))
+        kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+        etag = kept.setdefault("ETag", '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
+        headers = CIMultiDict({**kept, **self.headers})
+        not_modified_headers = headers.copy()
+        del not_modified_headers["Content-Type"]
+        page = CachedPage(body, etag, response.last_modified, headers, not_modified_headers)
         self._pages[key] = page
         self._size += len(body)
         while self._size > self.max_bytes:
@@ -91,13 +104,14 @@ def _cacheable(response: web.StreamResponse) -> bool:
         # Cookies live in response.cookies until prepare(); one means a session was started.
         and not response.cookies
         and "Set-Cookie" not in response.headers
-        and response.content_type == "text/html"
+        and response.content_type in CACHED_TYPES
     )
 
 
 def _send(request: web.Request, page: CachedPage, request_id: str) -> web.Response:
     request[REQUEST_ID] = request_id
-    if request.headers.get("If-None-Match") == page.etag:
+    if ("If-None-Match" in request.headers or "If-Modified-Since" in request.headers) and not_modified(
+            request, page.etag, page.last_modified):
         response = ReadyResponse(status=304, headers=page.not_modified_headers)
     else:
         response = ReadyResponse(body=page.body, headers=page.headers)
