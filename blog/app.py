@@ -102,11 +102,12 @@ IMAGE_WORKERS = 2
 
 def create_app(config: Config) -> web.Application:
     store, key, request_ids = Store(config.database), SessionKey(), RequestIds()
-    page_cache = PageCache(headers=security_headers(secure=config.secure_cookies))
-    store.db.on_change.append(page_cache.invalidate)
+    headers = security_headers(secure=config.secure_cookies)
+    page_cache, session_pages = PageCache(headers=headers), PageCache(8 * 1024 * 1024, headers=headers)
+    store.db.on_change.extend((page_cache.invalidate, session_pages.invalidate))
     app = web.Application(
         middlewares=[
-            serve_cached_pages(page_cache, session_cookie=SESSION_COOKIE, base_url=config.base_url,
+            serve_cached_pages(page_cache, session_pages, session_cookie=SESSION_COOKIE, base_url=config.base_url,
                                notice_changes=store.db.notice_changes, request_ids=request_ids),
             handle_errors,
             session_middleware(session_storage(config, key)),

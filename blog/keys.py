@@ -63,6 +63,11 @@ SITEMAP_URLS_PER_FILE: web.AppKey[int] = web.AppKey("sitemap_urls_per_file")
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
 CURRENT_USER: web.RequestKey[User] = web.RequestKey("current_user")
 SESSION_ID: web.RequestKey[int] = web.RequestKey("session_id")
+# When the signed-in reader's session ends by itself (seconds since the epoch), set with SESSION_ID.
+SESSION_EXPIRES: web.RequestKey[float] = web.RequestKey("session_expires")
+# Set by a handler whose page is made only of what every reader shares and the reader's nav
+# (blog/web/shared_pages.py): the same for a session until the data changes.
+SHARED_PAGE: web.RequestKey[bool] = web.RequestKey("shared_page")
 # The client's address as blog/accounts/addresses.py found it (through trusted proxies), once per request.
 CLIENT_ADDRESS: web.RequestKey[str] = web.RequestKey("client_address")
 # A device cookie made by a successful login, written on the response as it is prepared.

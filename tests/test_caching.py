@@ -8,7 +8,7 @@ from blog.content.post_form import validate_post
 from blog.keys import STORE
 from blog.store import Store
 
-from .conftest import csrf_token, post_form, register
+from .conftest import STRONG_PASSWORD, csrf_token, post_form, register
 from .test_comments import comment, publish
 
 
@@ -134,3 +134,60 @@ async def test_readers_arriving_together_share_one_render(client, other_browser,
     texts = [await page.text() for page in pages]
     assert all("Busy page" in text for text in texts)
     assert renders == 1
+
+
+async def test_a_signed_in_readers_home_page_is_kept_for_their_session_alone(client, other_browser):
+    await register(client, "alice")
+    await publish(client, "Kept for alice")
+    first = await client.get("/")
+    etag = first.headers["ETag"]  # kept: later requests of this session are answered from memory
+    assert (await client.get("/")).headers["ETag"] == etag
+    assert (await client.get("/", headers={"If-None-Match": etag})).status == 304
+    second_device = other_browser()  # alice again, in another session: a page of its own
+    await post_form(second_device, "/login", {"username": "alice", "password": STRONG_PASSWORD},
+                    form_page="/login")
+    for browser in (client, second_device):
+        page = await (await browser.get("/")).text()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        assert token == await csrf_token(browser, "/account")  # each session's own form token
+
+
+async def test_a_kept_page_follows_the_readers_unread_counts(client, other_browser):
+    from .messaging_helpers import nav_count, send
+
+    await register(client, "alice")
+    bob = other_browser()
+    await register(bob, "bob")
+    assert nav_count(await (await client.get("/")).text(), "messages") == 0
+    await send(bob, "alice", "Hello Alice")
+    assert nav_count(await (await client.get("/")).text(), "messages") == 1
+    await client.get("/messages/bob")  # reading it marks it read
+    assert nav_count(await (await client.get("/")).text(), "messages") == 0
+
+
+async def test_a_kept_page_is_not_served_once_the_session_ended(client, config):
+    await register(client, "alice")
+    assert 'data-testid="nav-username">alice</a>' in await (await client.get("/")).text()
+    other_process = Store(config.database)
+    await other_process.open()
+    try:
+        alice = await other_process.users.by_username("alice")
+        await other_process.sessions.end_others(alice.id, None)
+    finally:
+        await other_process.close()
+    page = await (await client.get("/")).text()
+    assert "nav-username" not in page and 'href="/login"' in page
+
+
+def test_a_kept_page_is_forgotten_at_its_time():
+    import time
+
+    from aiohttp import web
+
+    from blog.web.page_cache import PageCache
+
+    pages = PageCache()
+    response = web.Response(text="<p>mine</p>", content_type="text/html")
+    assert pages.put("soon", pages.generation, response, until=time.time() + 60) is not None
+    assert pages.put("past", pages.generation, response, until=time.time() - 1) is not None
+    assert pages.get("soon") is not None and pages.get("past") is None

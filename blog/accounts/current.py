@@ -8,7 +8,7 @@ from aiohttp.typedefs import Handler
 from aiohttp_session import get_session
 
 from blog.accounts.kept_forms import form_spot, keep_for_later
-from blog.keys import CURRENT_USER, SESSION_ID, STORE
+from blog.keys import CURRENT_USER, SESSION_EXPIRES, SESSION_ID, STORE
 from blog.store.users import User
 
 LOGIN_REQUIRED = "__blog_login_required__"
@@ -41,9 +41,9 @@ def login_url(request: web.Request) -> str:
 async def check_login(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Loads the current user from the session and guards handlers marked @require_login;
     keeps what a form marked @keeps_text sent after its session ended (see kept_forms)."""
-    user, session_id = await _resolve_session(request)
+    user, session_id, expires = await _resolve_session(request)
     if user is not None and session_id is not None:
-        request[CURRENT_USER], request[SESSION_ID] = user, session_id
+        request[CURRENT_USER], request[SESSION_ID], request[SESSION_EXPIRES] = user, session_id, expires
     spot = form_spot(handler)
     if spot is not None:  # a form sent from a session that has ended is kept, never acted on
         await keep_for_later(request, spot, user)
@@ -52,14 +52,14 @@ async def check_login(request: web.Request, handler: Handler) -> web.StreamRespo
     return await handler(request)
 
 
-async def _resolve_session(request: web.Request) -> tuple[User | None, int | None]:
+async def _resolve_session(request: web.Request) -> tuple[User | None, int | None, float]:
     session = await get_session(request)
     token = session.get(SESSION_TOKEN)
     if not isinstance(token, str):
-        return None, None
+        return None, None, 0.0
     resolved = await request.app[STORE].sessions.resolve(token)
     if resolved is None:  # ended on the server (logout elsewhere, password change) or expired
         session.pop(SESSION_TOKEN, None)
-        return None, None
-    session_id, user = resolved
-    return user, session_id
+        return None, None, 0.0
+    session_id, user, expires = resolved
+    return user, session_id, expires

@@ -61,8 +61,9 @@ class Sessions:
             await tx.execute("UPDATE users SET last_login_at = ? WHERE id = ?", (now, user_id))
         return session_id, token
 
-    async def resolve(self, token: str) -> tuple[int, User] | None:
-        """The live session behind a cookie token, and its user; None once ended or expired."""
+    async def resolve(self, token: str) -> tuple[int, User, float] | None:
+        """The live session behind a cookie token, its user and when it expires (seconds since
+        the epoch); None once ended or expired."""
         hashed = token_hash(token)
         live = await self._live.get(hashed, lambda: self._read(hashed))
         now = time.time()
@@ -72,7 +73,7 @@ class Sessions:
             live.last_seen = now
             await self.db.write("UPDATE sessions SET last_seen_at = ? WHERE id = ?",
                                 (clock.now_iso(), live.session_id), notify=False)
-        return live.session_id, live.user
+        return live.session_id, live.user, live.expires
 
     async def _read(self, hashed: str) -> _LiveSession | None:
         row = await self.db.fetchone(

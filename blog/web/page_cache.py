@@ -2,9 +2,14 @@
 
 A reader without a session cookie gets exactly what every other such reader
 gets, so the page is rendered once and served from memory until a write
-(a post, a comment, a favorite...) empties the cache. Logged-in readers and
-anything that sets a cookie never touch it, so nobody receives a page made
-for somebody else.
+(a post, a comment, a favorite...) empties the cache. Anything that sets a
+cookie is never kept, so nobody receives a page made for somebody else.
+
+A signed-in reader's page is kept apart, under the exact Cookie header it was made
+for, and only when its handler says it is made of shared parts and the reader's nav
+(SHARED_PAGE): then it is the same for that session until the next write. It is kept
+at most SESSION_PAGE_SECONDS and never past the session's own end; ending a session
+is a write, so a logged-out cookie finds nothing here.
 
 The middleware runs first of all, so that a page found here costs no more than its bytes:
 no session, no other middleware, headers built once with the page. It also notices other
@@ -14,6 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,7 +30,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 from multidict import CIMultiDict
 
-from blog.keys import REQUEST_ID
+from blog.keys import REQUEST_ID, SESSION_EXPIRES, SHARED_PAGE
 from blog.web.conditional import not_modified
 from blog.web.headers import ReadyResponse
 from blog.web.paths import API_PREFIX, IMAGES_PREFIX, STATIC_PREFIX
@@ -37,6 +44,9 @@ CACHED_TYPES = frozenset(("text/html", "application/atom+xml", "application/rss+
                           "text/xml", "text/plain"))
 # The handler's headers that describe the page itself, kept with it.
 KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "Link")
+# A session's page is made again at least this often, so its session's "last seen" (written
+# when a request resolves the session, every few minutes) stays about right.
+SESSION_PAGE_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ class CachedPage:
     last_modified: datetime | None
     headers: CIMultiDict[str]  # of the 200: everything but the request id
     not_modified_headers: CIMultiDict[str]  # of a 304
+    until: float = math.inf  # seconds since the epoch: served no later than this
 
 
 class PageCache:
@@ -67,10 +78,13 @@ class PageCache:
     def get(self, key: str) -> CachedPage | None:
         page = self._pages.get(key)
         if page is not None:
+            if page.until <= time.time():
+                self._size -= len(self._pages.pop(key).body)
+                return None
             self._pages.move_to_end(key)
         return page
 
-    def put(self, key: str, generation: int, response: web.Response) -> CachedPage | None:
+    def put(self, key: str, generation: int, response: web.Response, until: float = math.inf) -> CachedPage | None:
         """Keeps the page unless a write happened while it was being rendered."""
         body = response.body
         if generation != self.generation or not isinstance(body, bytes) or len(body) > self.max_bytes // 16:
@@ -80,22 +94,13 @@ class PageCache:
         headers = CIMultiDict({**kept, **self.headers})
         not_modified_headers = headers.copy()
         del not_modified_headers["Content-Type"]
-        page = CachedPage(body, etag, response.last_modified, headers, not_modified_headers)
+        page = CachedPage(body, etag, response.last_modified, headers, not_modified_headers, until)
         self._pages[key] = page
         self._size += len(body)
         while self._size > self.max_bytes:
             _, oldest = self._pages.popitem(last=False)
             self._size -= len(oldest.body)
         return page
-
-def _eligible(request: web.Request, session_cookie: str) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and session_cookie not in request.cookies
-        and "Upgrade" not in request.headers
-        and not request.path.startswith(UNCACHED_PREFIXES)
-    )
-
 
 def _cacheable(response: web.StreamResponse) -> bool:
     return (
@@ -119,25 +124,48 @@ def _send(request: web.Request, page: CachedPage, request_id: str) -> web.Respon
     return response
 
 
-def serve_cached_pages(cache: PageCache, *, session_cookie: str, base_url: str, notice_changes: Callable[[], None],
-                       request_ids: Iterator[str]) -> Middleware:
-    """The first middleware. Requests that carry `session_cookie` (the session's) are never
-    served from the cache nor stored in it: their pages may be made for one reader.
-    `notice_changes` runs before anything else in every request (other processes' writes)."""
+def serve_cached_pages(cache: PageCache, session_pages: PageCache, *, session_cookie: str, base_url: str,
+                       notice_changes: Callable[[], None], request_ids: Iterator[str]) -> Middleware:
+    """The first middleware: `cache` for readers without `session_cookie`, `session_pages`
+    for signed-in readers' shared pages. `notice_changes` runs before anything else in every
+    request (other processes' writes)."""
+    marker = session_cookie + "="
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         notice_changes()
-        if not _eligible(request, session_cookie):
+        if request.method not in ("GET", "HEAD") or "Upgrade" in request.headers \
+                or request.path.startswith(UNCACHED_PREFIXES):
             return await handler(request)
         # By public address: pages hold absolute links (canonical, Open Graph).
-        key = (base_url or f"{request.scheme}://{request.host}") + request.path_qs
-        page = cache.get(key)
+        address = (base_url or f"{request.scheme}://{request.host}") + request.path_qs
+        cookie = request.headers.get("Cookie")
+        if cookie is not None and (marker in cookie or session_cookie in request.cookies):
+            return await _for_session(session_pages, cookie + "\n" + address, request, handler, request_ids)
+        page = cache.get(address)
         if page is not None:
             return _send(request, page, next(request_ids))
-        return await _through_cache(cache, key, request, handler, request_ids)
+        return await _through_cache(cache, address, request, handler, request_ids)
 
     return middleware
+
+
+async def _for_session(pages: PageCache, key: str, request: web.Request, handler: Handler,
+                       request_ids: Iterator[str]) -> web.StreamResponse:
+    """A signed-in reader's page, under the exact cookies it was made for."""
+    page = pages.get(key)
+    if page is not None:
+        return _send(request, page, next(request_ids))
+    generation = pages.generation
+    response = await handler(request)
+    if _cacheable(response) and request.get(SHARED_PAGE):
+        expires = request.get(SESSION_EXPIRES)
+        assert isinstance(response, web.Response)
+        if expires is not None:
+            kept = pages.put(key, generation, response, until=min(time.time() + SESSION_PAGE_SECONDS, expires))
+            if kept is not None:
+                return _send(request, kept, request.get(REQUEST_ID) or next(request_ids))
+    return response
 
 
 async def _through_cache(cache: PageCache, key: str, request: web.Request, handler: Handler,

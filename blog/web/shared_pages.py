@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
+from blog.keys import SHARED_PAGE
 from blog.store.db import Database
 from blog.store.remembered import Remembered
 from blog.web.urls import public_base
@@ -57,4 +58,5 @@ async def render_shared(
     parts = await pages.pages.get((public_base(request), request.path_qs), render)
     assert parts is not None
     nav = pages.nav(request, who)
+    request[SHARED_PAGE] = True  # the page cache may keep it for this session (web/page_cache.py)
     return web.Response(body=b"".join((parts[0], nav, parts[1])), content_type="text/html", charset="utf-8")
