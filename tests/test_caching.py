@@ -191,3 +191,25 @@ def test_a_kept_page_is_forgotten_at_its_time():
     assert pages.put("soon", pages.generation, response, until=time.time() + 60) is not None
     assert pages.put("past", pages.generation, response, until=time.time() - 1) is not None
     assert pages.get("soon") is not None and pages.get("past") is None
+
+
+async def test_the_apis_answers_to_callers_without_a_token_are_kept_until_the_next_write(make_client, config):
+    import dataclasses
+
+    from .test_api_helpers import api_register, auth, create_article
+
+    api = await make_client(dataclasses.replace(config, cors_origins="https://app.example"))
+    token = await api_register(api, "alice")
+    slug = (await create_article(api, token, "First article"))["slug"]
+    first = await api.get("/api/articles?limit=5", headers={"Origin": "https://app.example"})
+    etag = first.headers["ETag"]
+    again = await api.get("/api/articles?limit=5", headers={"Origin": "https://elsewhere.example"})
+    assert again.headers["ETag"] == etag  # kept...
+    assert "Access-Control-Allow-Origin" not in again.headers  # ...and CORS still decided per request
+    assert first.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    assert (await api.get("/api/articles?limit=5", headers={"If-None-Match": etag})).status == 304
+    assert (await api.post(f"/api/articles/{slug}/favorite", headers=auth(token))).status == 200
+    mine = await (await api.get("/api/articles?limit=5", headers=auth(token))).json()
+    assert mine["articles"][0]["favorited"] is True  # a caller with a token is answered for themselves
+    anonymous = await (await api.get("/api/articles?limit=5")).json()
+    assert anonymous["articles"][0]["favorited"] is False and anonymous["articles"][0]["favoritesCount"] == 1

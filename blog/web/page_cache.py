@@ -33,17 +33,18 @@ from multidict import CIMultiDict
 from blog.keys import REQUEST_ID, SESSION_EXPIRES, SHARED_PAGE
 from blog.web.conditional import not_modified
 from blog.web.headers import ReadyResponse
-from blog.web.paths import API_PREFIX, IMAGES_PREFIX, STATIC_PREFIX
+from blog.web.paths import IMAGES_PREFIX, STATIC_PREFIX
 
-UNCACHED_PREFIXES = tuple(prefix + "/" for prefix in (API_PREFIX, STATIC_PREFIX, IMAGES_PREFIX))
+UNCACHED_PREFIXES = tuple(prefix + "/" for prefix in (STATIC_PREFIX, IMAGES_PREFIX))
 
 
-# Pages, and the documents made for machines (feeds, sitemaps, robots.txt), which are the
-# same for every reader too.
+# Pages, the documents made for machines (feeds, sitemaps, robots.txt) and the API's answers
+# to callers without a token, which are the same for every such reader too.
 CACHED_TYPES = frozenset(("text/html", "application/atom+xml", "application/rss+xml", "application/xml",
-                          "text/xml", "text/plain"))
-# The handler's headers that describe the page itself, kept with it.
-KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "Link")
+                          "text/xml", "text/plain", "application/json"))
+# The handler's headers that belong to one request, not to the page. Headers that depend on
+# the request (CORS) are added as each response is prepared, after the cache.
+PER_REQUEST_HEADERS = frozenset(("x-request-id", "set-cookie", "date", "content-length"))
 # A session's page is made again at least this often, so its session's "last seen" (written
 # when a request resolves the session, every few minutes) stays about right.
 SESSION_PAGE_SECONDS = 60.0
@@ -89,11 +90,12 @@ class PageCache:
         body = response.body
         if generation != self.generation or not isinstance(body, bytes) or len(body) > self.max_bytes // 16:
             return None
-        kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
-        etag = kept.setdefault("ETag", '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
-        headers = CIMultiDict({**kept, **self.headers})
+        headers = CIMultiDict((name, value) for name, value in response.headers.items()
+                              if name.lower() not in PER_REQUEST_HEADERS)
+        etag = headers.setdefault("ETag", '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
+        headers.update(self.headers)
         not_modified_headers = headers.copy()
-        del not_modified_headers["Content-Type"]
+        not_modified_headers.popall("Content-Type", None)
         page = CachedPage(body, etag, response.last_modified, headers, not_modified_headers, until)
         self._pages[key] = page
         self._size += len(body)
@@ -135,7 +137,7 @@ def serve_cached_pages(cache: PageCache, session_pages: PageCache, *, session_co
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         notice_changes()
         if request.method not in ("GET", "HEAD") or "Upgrade" in request.headers \
-                or request.path.startswith(UNCACHED_PREFIXES):
+                or "Authorization" in request.headers or request.path.startswith(UNCACHED_PREFIXES):
             return await handler(request)
         # By public address: pages hold absolute links (canonical, Open Graph).
         address = (base_url or f"{request.scheme}://{request.host}") + request.path_qs
