@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 from aiohttp import web
 from aiohttp_session import session_middleware
 
+from blog.accounts.addresses import note_client_address
 from blog.accounts.cookie import SESSION_COOKIE, session_storage
 from blog.accounts.current import check_login
 from blog.accounts.device_cookies import DeviceCookies
@@ -87,6 +89,7 @@ from blog.views import (
 from blog.views.nav_counts import nav_counts
 from blog.web.csrf import csrf_protect
 from blog.web.errors import handle_errors
+from blog.web.first_answers import answer_cached_pages_first
 from blog.web.headers import add_security_headers, security_headers
 from blog.web.page_cache import PageCache, serve_cached_pages
 from blog.web.paths import API_PREFIX, STATIC_PREFIX
@@ -154,6 +157,16 @@ def create_app(config: Config) -> web.Application:
         module.setup_routes(app)
     app.add_subapp(API_PREFIX, create_api(config))
     return app
+
+
+def answer_cached_pages_first_on(server: web.Server, app: web.Application) -> None:
+    """For `serve` (ops/server.py): the app's cached pages, answered before aiohttp routes."""
+    config, request_ids = app[CONFIG], app[REQUEST_IDS]
+    log_lines = logging.getLogger("aiohttp.access").isEnabledFor(logging.INFO)
+    answer_cached_pages_first(
+        server, app[PAGE_CACHE], base_url=config.base_url, notice_changes=app[STORE].db.notice_changes,
+        request_ids=request_ids,
+        before_sending=partial(note_client_address, trusted=config.trusted_proxy_networks) if log_lines else None)
 
 
 async def _store(app: web.Application) -> AsyncIterator[None]:

@@ -21,6 +21,7 @@ from aiohttp import hdrs, web
 from blog.keys import CLIENT_ADDRESS, CONFIG
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Networks = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
 
 
 def client_address(request: web.BaseRequest) -> str:
@@ -28,20 +29,27 @@ def client_address(request: web.BaseRequest) -> str:
     known = request.get(CLIENT_ADDRESS)
     if isinstance(known, str):
         return known
+    return note_client_address(request, _trusted_proxies(request))
+
+
+def note_client_address(request: web.BaseRequest, trusted: Networks) -> str:
+    """Finds the client's address through `trusted` proxies and keeps it with the request; for
+    a request answered before it reaches the app (web/first_answers.py), whose access-log
+    line needs it and which has no app to read the configuration from."""
     peer = _address(request.remote or "")
-    if peer is None:
-        found = request.remote or "unknown"
-    else:
-        found = str(_through_proxies(request, peer))
+    found = request.remote or "unknown" if peer is None else str(_through_proxies(request, peer, trusted))
     request[CLIENT_ADDRESS] = found
     return found
 
 
-def _through_proxies(request: web.BaseRequest, peer: Address) -> Address:
+def _trusted_proxies(request: web.BaseRequest) -> Networks:
     try:
-        trusted = request.config_dict[CONFIG].trusted_proxy_networks if isinstance(request, web.Request) else ()
+        return request.config_dict[CONFIG].trusted_proxy_networks if isinstance(request, web.Request) else ()
     except (AttributeError, KeyError, RuntimeError):  # a request that failed before it reached the app
-        trusted = ()
+        return ()
+
+
+def _through_proxies(request: web.BaseRequest, peer: Address, trusted: Networks) -> Address:
     if not trusted or not _is_trusted(peer, trusted):
         return peer
     client = peer
@@ -80,5 +88,5 @@ def _address(text: str) -> Address | None:
     return mapped or address
 
 
-def _is_trusted(address: Address, trusted: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
+def _is_trusted(address: Address, trusted: Networks) -> bool:
     return any(address.version == network.version and address in network for network in trusted)

@@ -29,8 +29,9 @@ def add_commands(commands: Any) -> None:
 
 
 def serve(args: argparse.Namespace, config: Config) -> int:
-    from blog.app import create_app
+    from blog.app import answer_cached_pages_first_on, create_app
     from blog.ops.access_log import AccessLog
+    from blog.ops.server import run
 
     if config.workers < 1:
         return fail("--workers must be at least 1")
@@ -49,7 +50,7 @@ def serve(args: argparse.Namespace, config: Config) -> int:
     app = create_app(config)
     app.on_startup.append(_freeze_startup_objects)
     app.on_startup.append(_stop_once_on_sigterm)
-    web.run_app(app, sock=listener, access_log_class=AccessLog, print=None)
+    run(app, listener, access_log_class=AccessLog, prepare=lambda server: answer_cached_pages_first_on(server, app))
     return 0
 
 

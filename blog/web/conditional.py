@@ -7,7 +7,7 @@ from datetime import datetime
 from aiohttp import web
 
 
-def not_modified(request: web.Request, etag: str, last_modified: datetime | None) -> bool:
+def not_modified(request: web.BaseRequest, etag: str, last_modified: datetime | None) -> bool:
     """True when the client's copy is current: its ETag is among If-None-Match's, or, without
     that header, its date (If-Modified-Since) is not older than `last_modified` (aware, UTC)."""
     tags = request.headers.get("If-None-Match")

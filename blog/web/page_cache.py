@@ -115,7 +115,7 @@ def _cacheable(response: web.StreamResponse) -> bool:
     )
 
 
-def _send(request: web.Request, page: CachedPage, request_id: str) -> web.Response:
+def send_cached(request: web.BaseRequest, page: CachedPage, request_id: str) -> web.Response:
     request[REQUEST_ID] = request_id
     if ("If-None-Match" in request.headers or "If-Modified-Since" in request.headers) and not_modified(
             request, page.etag, page.last_modified):
@@ -146,7 +146,7 @@ def serve_cached_pages(cache: PageCache, session_pages: PageCache, *, session_co
             return await _for_session(session_pages, cookie + "\n" + address, request, handler, request_ids)
         page = cache.get(address)
         if page is not None:
-            return _send(request, page, next(request_ids))
+            return send_cached(request, page, next(request_ids))
         return await _through_cache(cache, address, request, handler, request_ids)
 
     return middleware
@@ -157,7 +157,7 @@ async def _for_session(pages: PageCache, key: str, request: web.Request, handler
     """A signed-in reader's page, under the exact cookies it was made for."""
     page = pages.get(key)
     if page is not None:
-        return _send(request, page, next(request_ids))
+        return send_cached(request, page, next(request_ids))
     generation = pages.generation
     response = await handler(request)
     if _cacheable(response) and request.get(SHARED_PAGE):
@@ -166,7 +166,7 @@ async def _for_session(pages: PageCache, key: str, request: web.Request, handler
         if expires is not None:
             kept = pages.put(key, generation, response, until=min(time.time() + SESSION_PAGE_SECONDS, expires))
             if kept is not None:
-                return _send(request, kept, request.get(REQUEST_ID) or next(request_ids))
+                return send_cached(request, kept, request.get(REQUEST_ID) or next(request_ids))
     return response
 
 
@@ -175,14 +175,14 @@ async def _through_cache(cache: PageCache, key: str, request: web.Request, handl
     rendering = cache.rendering.get(key)
     if rendering is not None:  # someone is making this page right now: wait for theirs
         page = await asyncio.shield(rendering)
-        return _send(request, page, next(request_ids)) if page is not None else await handler(request)
+        return send_cached(request, page, next(request_ids)) if page is not None else await handler(request)
     cache.rendering[key] = asyncio.get_running_loop().create_future()
     page = None
     try:
         response = await _render(cache, key, request, handler)
         page = response if isinstance(response, CachedPage) else None
         if isinstance(response, CachedPage):
-            return _send(request, response, request.get(REQUEST_ID) or next(request_ids))
+            return send_cached(request, response, request.get(REQUEST_ID) or next(request_ids))
         return response
     finally:
         future = cache.rendering.pop(key)

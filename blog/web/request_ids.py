@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 import secrets
+from collections.abc import Iterator
 
 
-class RequestIds:
+class RequestIds(Iterator[str]):
     """Unique ids from a random prefix per process and a counter: no system call per request."""
 
     def __init__(self) -> None:
