@@ -37,7 +37,7 @@ def _url(request: web.Request, route: str, **parts: str) -> str:
 
 
 def _post_urls(request: web.Request, posts: list[SitemapPost]) -> list[Url]:
-    """The posts' addresses, put together here rather than by the router: 5,000 calls of
+    """The posts' addresses, put together here rather than by the router: 50,000 calls of
     url_for take most of a second. The shape is the "post" route's (tests follow them)."""
     base = absolute_url(request, "/posts/")
     return [(f"{base}{post.id}/{quote(post.slug, safe='')}", _w3c(post.updated_at)) for post in posts]
