@@ -213,3 +213,32 @@ async def test_the_apis_answers_to_callers_without_a_token_are_kept_until_the_ne
     assert mine["articles"][0]["favorited"] is True  # a caller with a token is answered for themselves
     anonymous = await (await api.get("/api/articles?limit=5")).json()
     assert anonymous["articles"][0]["favorited"] is False and anonymous["articles"][0]["favoritesCount"] == 1
+
+
+async def test_a_write_during_a_shared_render_costs_one_more_render_not_one_per_reader(client, other_browser,
+                                                                                      monkeypatch):
+    import asyncio
+
+    from blog.views import posts as post_views
+
+    await register(client, "alice")
+    await publish(client, "Before the write")
+    renders = 0
+    real_list_page = post_views.list_page
+    first_render_started = asyncio.Event()
+
+    async def counting_list_page(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal renders
+        renders += 1
+        first_render_started.set()
+        await asyncio.sleep(0.05)  # a render that takes a while, so the readers overlap
+        return await real_list_page(*args, **kwargs)
+
+    monkeypatch.setattr(post_views, "list_page", counting_list_page)
+    readers = [other_browser() for _ in range(8)]
+    pages = asyncio.gather(*(reader.get("/?fresh=2") for reader in readers))
+    await first_render_started.wait()
+    await publish(client, "After the write")  # lands while the first render is under way
+    texts = [await page.text() for page in await pages]
+    assert renders == 2  # the first render, then one for all the readers who waited (not one each)
+    assert sum("After the write" in text for text in texts) >= 7  # every reader who waited sees the write

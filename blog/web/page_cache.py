@@ -18,6 +18,7 @@ processes' writes first thing in every request, before this or any other cache i
 from __future__ import annotations
 
 import asyncio
+import enum
 import hashlib
 import math
 import time
@@ -69,7 +70,7 @@ class PageCache:
         self._size = 0
         # Pages being made: after a write, the readers who arrive together wait for one
         # render instead of each making the same page.
-        self.rendering: dict[str, asyncio.Future[CachedPage | None]] = {}
+        self.rendering: dict[str, asyncio.Future[CachedPage | Outcome]] = {}
 
     def invalidate(self) -> None:
         self.generation += 1
@@ -170,33 +171,46 @@ async def _for_session(pages: PageCache, key: str, request: web.Request, handler
     return response
 
 
+class Outcome(enum.Enum):
+    """What readers waiting for another reader's render get when it made no page to share."""
+
+    STALE = "a write came while it was made: make it again, one reader for all"
+    PERSONAL = "not a page for everybody (an error, a cookie): each makes their own"
+
+
 async def _through_cache(cache: PageCache, key: str, request: web.Request, handler: Handler,
                          request_ids: Iterator[str]) -> web.StreamResponse:
-    rendering = cache.rendering.get(key)
-    if rendering is not None:  # someone is making this page right now: wait for theirs
-        page = await asyncio.shield(rendering)
-        return send_cached(request, page, next(request_ids)) if page is not None else await handler(request)
+    while (rendering := cache.rendering.get(key)) is not None:  # someone is making it: wait for theirs
+        theirs = await asyncio.shield(rendering)
+        if isinstance(theirs, CachedPage):
+            return send_cached(request, theirs, next(request_ids))
+        if theirs is Outcome.PERSONAL:
+            return await handler(request)
+        # STALE: the first waiter to get here makes the page again; the others wait for it. (When
+        # each made their own, every write during a render cost a render per waiting reader.)
+    page = cache.get(key)
+    if page is not None:
+        return send_cached(request, page, next(request_ids))
     cache.rendering[key] = asyncio.get_running_loop().create_future()
-    page = None
+    outcome: CachedPage | Outcome = Outcome.PERSONAL
     try:
-        response = await _render(cache, key, request, handler)
-        page = response if isinstance(response, CachedPage) else None
-        if isinstance(response, CachedPage):
-            return send_cached(request, response, request.get(REQUEST_ID) or next(request_ids))
+        response, outcome = await _render(cache, key, request, handler)
+        if isinstance(outcome, CachedPage):
+            return send_cached(request, outcome, request.get(REQUEST_ID) or next(request_ids))
         return response
     finally:
-        future = cache.rendering.pop(key)
-        future.set_result(page)  # waiters that get None make the page themselves
+        cache.rendering.pop(key).set_result(outcome)
 
 
 async def _render(cache: PageCache, key: str, request: web.Request,
-                  handler: Handler) -> web.StreamResponse | CachedPage:
-    """The handler's response, kept (and returned as a CachedPage) when anybody may have it."""
+                  handler: Handler) -> tuple[web.StreamResponse, CachedPage | Outcome]:
+    """The handler's response, and the page kept from it when anybody may have it."""
     generation = cache.generation
     response = await handler(request)
-    if _cacheable(response):
-        assert isinstance(response, web.Response)
-        page = cache.put(key, generation, response)
-        if page is not None:
-            return page
-    return response
+    if not _cacheable(response):
+        return response, Outcome.PERSONAL
+    assert isinstance(response, web.Response)
+    if generation != cache.generation:
+        return response, Outcome.STALE
+    page = cache.put(key, generation, response)
+    return response, page if page is not None else Outcome.PERSONAL
