@@ -90,16 +90,21 @@ async def test_a_write_from_another_process_empties_the_caches(client, config):
     assert "Written elsewhere" in await (await client.get("/")).text()
 
 
-async def test_a_session_ended_by_another_process_stops_working_at_once(client, config):
-    await register(client, "alice")
-    assert (await client.get("/account", allow_redirects=False)).status == 200  # now remembered
+async def end_sessions_elsewhere(config, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Ends every session of `username` from a second process's store, as a worker would."""
     other_process = Store(config.database)
     await other_process.open()
     try:
-        alice = await other_process.users.by_username("alice")
-        await other_process.sessions.end_others(alice.id, None)
+        user = await other_process.users.by_username(username)
+        await other_process.sessions.end_others(user.id, None)
     finally:
         await other_process.close()
+
+
+async def test_a_session_ended_by_another_process_stops_working_at_once(client, config):
+    await register(client, "alice")
+    assert (await client.get("/account", allow_redirects=False)).status == 200  # now remembered
+    await end_sessions_elsewhere(config, "alice")
     assert (await client.get("/account", allow_redirects=False)).status == 303
 
 
@@ -168,13 +173,7 @@ async def test_a_kept_page_follows_the_readers_unread_counts(client, other_brows
 async def test_a_kept_page_is_not_served_once_the_session_ended(client, config):
     await register(client, "alice")
     assert 'data-testid="nav-username">alice</a>' in await (await client.get("/")).text()
-    other_process = Store(config.database)
-    await other_process.open()
-    try:
-        alice = await other_process.users.by_username("alice")
-        await other_process.sessions.end_others(alice.id, None)
-    finally:
-        await other_process.close()
+    await end_sessions_elsewhere(config, "alice")
     page = await (await client.get("/")).text()
     assert "nav-username" not in page and 'href="/login"' in page
 
