@@ -10,7 +10,7 @@ reader's. Per-session values (CSRF token, form owner) are filled in once on the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 import aiohttp_jinja2
@@ -77,7 +77,7 @@ class Reply(NamedTuple):
 
 
 async def comments_html(request: web.Request, post: Post, user: User | None, threads: list[Thread],
-                        reactions: dict[int, list[Reaction]], can_see_versions: bool, reply: Reply, owner: str
+                        reactions: Mapping[int, Sequence[Reaction]], can_see_versions: bool, reply: Reply, owner: str
                         ) -> tuple[Markup, Markup]:
     """(the threads' HTML, #comment-template's HTML) for this reader; `owner`: the forms' stamp."""
     values = {} if user is None else {

@@ -3,6 +3,7 @@ may do with each comment (the context of templates/comments/)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aiohttp import web
@@ -17,12 +18,12 @@ from blog.store.users import User
 from blog.views.comment_list import Reply, comments_html
 
 
-async def comments_context(request: web.Request, post: Post, user: User | None, comments: list[Comment], *,
+async def comments_context(request: web.Request, post: Post, user: User | None, comments: Sequence[Comment], *,
                            reply_to: int | None, reply_body: str, reply_error: str | None,
                            comment_kept: bool, owner: str) -> dict[str, Any]:
     """`reply_to`: the comment whose reply form shows again, open, with `reply_body` and its error
     (or, with `comment_kept`, the reply kept when the session ended); `owner`: the forms' stamp."""
-    given = await request.config_dict[STORE].reactions.of_post(post.id) if comments else {}
+    given = await request.config_dict[STORE].reactions.shown_on_page(post.id) if comments else {}
     thread_list, template = await comments_html(
         request, post, user, threads(comments), given, can_see_versions(user, post),
         Reply(reply_to, reply_body, reply_error, comment_kept), owner)

@@ -163,7 +163,7 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
     answered) shows again with its error when one failed."""
     user = current_user(request)
     store = request.config_dict[STORE]
-    comments = await store.comments.of_post(post.id) if post.is_public else []
+    comments = await store.comments.shown_on_page(post.id) if post.is_public else ()
     counts, favorited = await store.social.favorites_of_posts(user.id if user else None, [post.id])
     owner = form_owner(request)
     context = {
