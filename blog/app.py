@@ -27,6 +27,7 @@ from blog.content.reading_time import reading_minutes
 from blog.content.unsubscribe import UnsubscribeLinks
 from blog.keys import (
     BROKER,
+    COMMENT_HTML,
     CONFIG,
     DEVICE_COOKIES,
     DOCUMENTS,
@@ -91,6 +92,7 @@ from blog.web.csrf import csrf_protect
 from blog.web.errors import handle_errors
 from blog.web.first_answers import answer_cached_pages_first
 from blog.web.headers import add_security_headers, security_headers
+from blog.web.kept_html import KeptHtml
 from blog.web.page_cache import PageCache, serve_cached_pages
 from blog.web.paths import API_PREFIX, STATIC_PREFIX
 from blog.web.request_ids import RequestIds
@@ -101,6 +103,8 @@ from blog.web.templating import setup_templates
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 IMAGE_WORKERS = 2
+# Comment parts kept (one per comment and kind of reader; a few KB each): a few busy threads' worth.
+COMMENT_PARTS_KEPT = 5000
 
 
 def create_app(config: Config) -> web.Application:
@@ -127,6 +131,7 @@ def create_app(config: Config) -> web.Application:
     app[STORE] = store
     app[SHARED_PAGES] = SharedPages(store.db)
     app[DOCUMENTS] = Remembered(store.db, max_entries=200)
+    app[COMMENT_HTML] = KeptHtml(max_entries=COMMENT_PARTS_KEPT)
     app.cleanup_ctx.append(_store)
     app.on_startup.append(lambda app: _load_session_key(app, key))
     app.cleanup_ctx.append(_password_workers)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from blog.store.users import User
     from blog.web.documents import Document
     from blog.web.forms import SubmittedForm
+    from blog.web.kept_html import KeptHtml
     from blog.web.page_cache import PageCache
     from blog.web.request_ids import RequestIds
     from blog.web.shared_pages import SharedPages
@@ -59,6 +60,8 @@ API_OPENAPI: web.AppKey[str] = web.AppKey("api_openapi")
 DOCUMENTS: web.AppKey[Remembered[Document]] = web.AppKey("documents")
 # URLs per sitemap file (the protocol's limit); past it, /sitemap.xml becomes an index.
 SITEMAP_URLS_PER_FILE: web.AppKey[int] = web.AppKey("sitemap_urls_per_file")
+# Each comment's HTML per kind of reader, by the comment as read and the reader's view of it.
+COMMENT_HTML: web.AppKey[KeptHtml] = web.AppKey("comment_html")
 
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id")
 CURRENT_USER: web.RequestKey[User] = web.RequestKey("current_user")

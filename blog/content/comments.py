@@ -3,6 +3,7 @@ and notify the people it concerns."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -30,7 +31,7 @@ class Thread:
     replies: list[Comment] = field(default_factory=list)
 
 
-def threads(comments: list[Comment]) -> list[Thread]:
+def threads(comments: Sequence[Comment]) -> list[Thread]:
     """Comments (oldest first) as threads: each first comment with its replies under it.
     A reply whose thread is not among them (past the page's limit) shows on its own."""
     by_id: dict[int, Thread] = {}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from blog import clock
 from blog.store.db import Database, Row
+from blog.store.remembered import Remembered
 
 AUTHOR_COLUMNS = (
     "CASE WHEN users.deleted_at IS NOT NULL THEN 'deleted user' WHEN users.display_name != ''"
@@ -24,6 +26,8 @@ COMMENT_SELECT = (
 )
 # Enough for any real thread; a page never has to render an unbounded list.
 MAX_COMMENTS_SHOWN = 1000
+# Posts whose comments are remembered for their pages (up to MAX_COMMENTS_SHOWN each).
+PAGES_REMEMBERED = 50
 
 
 @dataclass(frozen=True)
@@ -67,14 +71,27 @@ class CommentVersion:
 
 
 def _comment(row: Row) -> Comment:
-    values = dict(row)
-    values["author_deleted"] = bool(values["author_deleted"])
-    return Comment(**values)
+    # By position (COMMENT_SELECT's columns are Comment's fields, in order): a page reads up to
+    # a thousand of these, and building a dict of each row cost more than the query itself.
+    values = list(row)
+    values[9] = bool(values[9])  # author_deleted: SQLite says 0 or 1
+    return Comment(*values)
 
 
 class Comments:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._shown: Remembered[Sequence[Comment]] = Remembered(db, max_entries=PAGES_REMEMBERED)
+
+    async def shown_on_page(self, post_id: int) -> Sequence[Comment]:
+        """The post's comments as of_post reads them, remembered until the next change: for the
+        post page, whose request noticed other processes' changes before it began (a live
+        socket's messages do not, so they read with of_post). Shared: never change it."""
+        comments = await self._shown.get(post_id, lambda: self._tuple_of_post(post_id))
+        return comments if comments is not None else ()
+
+    async def _tuple_of_post(self, post_id: int) -> Sequence[Comment]:
+        return tuple(await self.of_post(post_id))
 
     async def of_post(self, post_id: int, after_id: int = 0) -> list[Comment]:
         rows = await self.db.fetchall(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from blog import clock
 from blog.store.db import Database, Row
+from blog.store.remembered import Remembered
 
 _SELECT = (
     "SELECT comment_reactions.comment_id, comment_reactions.emoji, users.username"
@@ -41,6 +44,16 @@ def _grouped(rows: list[Row]) -> dict[int, list[Reaction]]:
 class Reactions:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._shown: Remembered[Mapping[int, Sequence[Reaction]]] = Remembered(db, max_entries=50)
+
+    async def shown_on_page(self, post_id: int) -> Mapping[int, Sequence[Reaction]]:
+        """of_post, remembered until the next change, for the post page (see Comments.shown_on_page)."""
+        given = await self._shown.get(post_id, lambda: self._frozen_of_post(post_id))
+        return given if given is not None else {}
+
+    async def _frozen_of_post(self, post_id: int) -> Mapping[int, Sequence[Reaction]]:
+        return MappingProxyType({comment_id: tuple(reactions)
+                                 for comment_id, reactions in (await self.of_post(post_id)).items()})
 
     async def toggle(self, comment_id: int, user_id: int, emoji: str) -> bool:
         """Adds the member's emoji to the comment, or takes it back if it was there: True if added."""

@@ -10,7 +10,7 @@ from aiohttp_session import get_session
 
 from blog.accounts.current import current_user
 from blog.accounts.kept_forms import form_owner, take_kept_text
-from blog.content.comments import can_delete_comment, can_moderate
+from blog.content.comments import can_moderate
 from blog.content.permissions import can_edit, can_view
 from blog.content.post_form import normalise_tag
 from blog.keys import SHARED_PAGES, STORE
@@ -163,23 +163,23 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
     answered) shows again with its error when one failed."""
     user = current_user(request)
     store = request.config_dict[STORE]
-    comments = await store.comments.of_post(post.id) if post.is_public else []
+    comments = await store.comments.shown_on_page(post.id) if post.is_public else ()
     counts, favorited = await store.social.favorites_of_posts(user.id if user else None, [post.id])
+    owner = form_owner(request)
     context = {
         **await comments_context(request, post, user, comments, reply_to=reply_to, reply_body=reply_body,
-                                 reply_error=reply_error),
+                                 reply_error=reply_error, comment_kept=comment_kept, owner=owner),
         "favorites": counts.get(post.id, 0),
         "favorited": post.id in favorited,
         "post": post,
         "can_edit": can_edit(user, post),
         "comments": comments,
-        "can_delete": lambda comment: can_delete_comment(user, comment, post),
         "can_moderate": can_moderate(user, post),
         "comment_body": comment_body,
         "comment_error": comment_error,
         "preview": post_preview(request, await current_site(request), post),
         "comment_kept": comment_kept,
-        "form_owner": form_owner(request),
+        "form_owner": owner,
     }
     return aiohttp_jinja2.render_template("posts/post.html", request, context, status=status)
 
