@@ -29,8 +29,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="aiohttp hello world, the yardstick of bench/run.py")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--reuse-port", action="store_true",
+                        help="share the port with other processes (two of them: the machine's ceiling for two workers)")
     args = parser.parse_args()
-    web.run_app(create_app(), host=args.host, port=args.port, access_log=None, print=None)
+    web.run_app(create_app(), host=args.host, port=args.port, reuse_port=args.reuse_port or None, access_log=None,
+                print=None)
 
 
 if __name__ == "__main__":
