@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import errno
 import gc
-import signal
 import socket
 from typing import Any
 
@@ -49,7 +47,6 @@ def serve(args: argparse.Namespace, config: Config) -> int:
     tune_allocator()
     app = create_app(config)
     app.on_startup.append(_freeze_startup_objects)
-    app.on_startup.append(_stop_once_on_sigterm)
     run(app, listener, access_log_class=AccessLog, prepare=lambda server: answer_cached_pages_first_on(server, app))
     return 0
 
@@ -100,20 +97,6 @@ async def _freeze_startup_objects(app: web.Application) -> None:
     garbage collection, which otherwise walks it all again and again (long pauses)."""
     gc.collect()
     gc.freeze()
-
-
-async def _stop_once_on_sigterm(app: web.Application) -> None:
-    """Only the first SIGTERM counts. systemd, or a kill of the process group, sends it to the
-    workers of `--workers N` and to their parent, which passes it on: a worker hears it twice,
-    and aiohttp would let the second cut the graceful stop short (the loop closed under a
-    database thread: a traceback, or a process that never exits)."""
-    loop = asyncio.get_running_loop()
-
-    def stop() -> None:
-        loop.add_signal_handler(signal.SIGTERM, lambda: None)
-        raise web.GracefulExit()
-
-    loop.add_signal_handler(signal.SIGTERM, stop)
 
 
 def _where(config: Config) -> str:

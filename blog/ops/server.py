@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import socket
 from collections.abc import Callable
 
@@ -41,7 +42,8 @@ def run(app: web.Application, listener: socket.socket, *, access_log_class: type
 
 async def _serve(app: web.Application, listener: socket.socket, access_log_class: type[AbstractAccessLogger],
                  prepare: Callable[[web.Server], None]) -> None:
-    runner = web.AppRunner(app, handle_signals=True, access_log_class=access_log_class)
+    _stop_on_signals(asyncio.get_running_loop())
+    runner = web.AppRunner(app, access_log_class=access_log_class)
     await runner.setup()
     try:
         assert runner.server is not None
@@ -50,6 +52,24 @@ async def _serve(app: web.Application, listener: socket.socket, access_log_class
         await asyncio.Event().wait()  # until a signal raises GracefulExit
     finally:
         await runner.cleanup()
+
+
+def _stop_on_signals(loop: asyncio.AbstractEventLoop) -> None:
+    """SIGINT and SIGTERM stop the server, as run_app's handlers do, except that only the first
+    SIGTERM counts. systemd, or a kill of the process group, sends it to the workers of
+    `--workers N` and to their parent, which passes it on: a worker hears it twice, and a second
+    GracefulExit would cut the graceful stop short (the loop closed under a database thread: a
+    traceback, or a process that never exits)."""
+
+    def stop() -> None:
+        raise web.GracefulExit()
+
+    def stop_once() -> None:
+        loop.add_signal_handler(signal.SIGTERM, lambda: None)
+        stop()
+
+    loop.add_signal_handler(signal.SIGINT, stop)
+    loop.add_signal_handler(signal.SIGTERM, stop_once)
 
 
 def _cancel_the_rest(loop: asyncio.AbstractEventLoop) -> None:

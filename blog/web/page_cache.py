@@ -126,8 +126,7 @@ def page_address(request: web.BaseRequest, base_url: str) -> str:
 
 def send_cached(request: web.BaseRequest, page: CachedPage, request_id: str) -> web.Response:
     request[REQUEST_ID] = request_id
-    if ("If-None-Match" in request.headers or "If-Modified-Since" in request.headers) and not_modified(
-            request, page.etag, page.last_modified):
+    if not_modified(request, page.etag, page.last_modified):
         response = ReadyResponse(status=304, headers=page.not_modified_headers)
     else:
         response = ReadyResponse(body=page.body, headers=page.headers)
