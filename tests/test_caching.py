@@ -241,3 +241,33 @@ async def test_a_write_during_a_shared_render_costs_one_more_render_not_one_per_
     texts = [await page.text() for page in await pages]
     assert renders == 2  # the first render, then one for all the readers who waited (not one each)
     assert sum("After the write" in text for text in texts) >= 7  # every reader who waited sees the write
+
+
+async def test_parameters_the_home_page_does_not_read_do_not_render_it_again(client, other_browser, monkeypatch):
+    from blog.views import posts as post_views
+
+    await register(client, "alice")
+    for number in range(12):  # more than a page, so there is an older page to ask for
+        await publish(client, f"Post number {number}")
+    renders = 0
+    real_list_page = post_views.list_page
+
+    async def counting_list_page(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal renders
+        renders += 1
+        return await real_list_page(*args, **kwargs)
+
+    monkeypatch.setattr(post_views, "list_page", counting_list_page)
+    reader = other_browser()
+    first = await (await reader.get("/?utm_source=newsletter")).text()
+    second = await (await reader.get("/?fbclid=abc123&utm_source=x")).text()
+    assert renders == 1  # a shared link's tracking parameters change nothing on the page
+    assert second == first and "Post number 11" in second
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', second).group(1)
+    assert "utm_source" not in canonical and "fbclid" not in canonical
+    older = re.search(r'href="(/\?before=[^"]+)"', second).group(1).replace("&amp;", "&")
+    older_page = await (await reader.get(older + "&utm_source=newsletter")).text()
+    assert renders == 2  # a parameter the page reads is another page
+    assert "Post number 0" in older_page and "Post number 11" not in older_page
+    signed_in = await (await client.get("/?utm_campaign=spring")).text()
+    assert renders == 2 and "alice" in signed_in and "Post number 11" in signed_in  # the shared part, alice's nav

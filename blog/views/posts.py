@@ -17,7 +17,7 @@ from blog.keys import SHARED_PAGES, STORE
 from blog.store.posts import ListedPost, Page, Post
 from blog.views.comment_threads import comments_context
 from blog.views.feeds import author_feed_link, tag_feed_link
-from blog.views.link_previews import list_preview, post_preview
+from blog.views.link_previews import PAGING_PARAMETERS, list_preview, post_preview
 from blog.views.nav_counts import nav_state
 from blog.web.csrf import CSRF_SESSION_KEY
 from blog.web.ids import path_id
@@ -102,7 +102,7 @@ async def index(request: web.Request) -> web.Response:
                 "preview": list_preview(request, site, site.title, site.description)}
 
     return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html", context,
-                               await nav_identity(request))
+                               await nav_identity(request), reads=PAGING_PARAMETERS)
 
 
 async def by_tag(request: web.Request) -> web.Response:
@@ -117,7 +117,7 @@ async def by_tag(request: web.Request) -> web.Response:
                                         [tag_feed_link(request, site, tag)])}
 
     return await render_shared(request, request.config_dict[SHARED_PAGES], "posts/list.html", context,
-                               await nav_identity(request))
+                               await nav_identity(request), reads=PAGING_PARAMETERS)
 
 
 @aiohttp_jinja2.template("posts/list.html")

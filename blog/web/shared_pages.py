@@ -7,7 +7,7 @@ rendering the list again, which is what makes a logged-in home page cheap."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 import aiohttp_jinja2
@@ -43,11 +43,14 @@ class SharedPages:
 
 async def render_shared(
     request: web.Request, pages: SharedPages, template: str, make_context: Callable[[], Awaitable[dict[str, Any]]],
-    who: tuple[object, ...] | None,
+    who: tuple[object, ...] | None, reads: Collection[str],
 ) -> web.Response:
     """The page for this reader: the shared part (rendered now if needed) around their nav.
 
-    `who` is everything the reader's nav shows (None: make it afresh, keep nothing)."""
+    `who` is everything the reader's nav shows (None: make it afresh, keep nothing). `reads`
+    names the query parameters the page depends on: the shared part is kept under those only,
+    so a link with parameters the page ignores (utm_source, fbclid, a cache buster: each
+    click on a shared link brings its own) is not rendered again for each of them."""
 
     async def render() -> tuple[bytes, bytes]:
         context = {**await make_context(), "shared_page": True}
@@ -55,7 +58,8 @@ async def render_shared(
         return before.encode(), after.encode()
 
     # By public address too: the shared part holds absolute links (canonical, feeds).
-    parts = await pages.pages.get((public_base(request), request.path_qs), render)
+    chosen = tuple(request.query.get(name) or None for name in reads)
+    parts = await pages.pages.get((public_base(request), request.path, chosen), render)
     assert parts is not None
     nav = pages.nav(request, who)
     request[SHARED_PAGE] = True  # the page cache may keep it for this session (web/page_cache.py)
