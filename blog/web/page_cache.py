@@ -93,7 +93,8 @@ class PageCache:
             return None
         headers = CIMultiDict((name, value) for name, value in response.headers.items()
                               if name.lower() not in PER_REQUEST_HEADERS)
-        etag = headers.setdefault("ETag", '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
+        etag = headers.get("ETag") or headers.setdefault(
+            "ETag", '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')
         headers.update(self.headers)
         not_modified_headers = headers.copy()
         not_modified_headers.popall("Content-Type", None)

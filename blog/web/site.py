@@ -38,10 +38,21 @@ DEFAULT_DESCRIPTION = "A small team's blog."
 DEFAULT_FOOTER = "Served by blog, a small team's blog on aiohttp."
 
 
+# The Site made from the last settings read: they are one dict until the next change, and a
+# page asks for the Site two or three times (its context, its nav, its preview).
+_last_made: tuple[dict[str, Any], bool, Site] | None = None
+
+
 async def current_site(request: web.Request) -> Site:
-    config = request.config_dict[CONFIG]
+    global _last_made
+    registration_open = request.config_dict[CONFIG].registration_open
     stored = await request.config_dict[STORE].settings.stored()
-    return site_from(stored, config.registration_open)
+    last = _last_made
+    if last is not None and last[0] is stored and last[1] == registration_open:
+        return last[2]
+    site = site_from(stored, registration_open)
+    _last_made = (stored, registration_open, site)
+    return site
 
 
 def site_from(stored: dict[str, Any], registration_open: bool) -> Site:
