@@ -90,6 +90,22 @@ async def test_a_write_from_another_process_empties_the_caches(client, config):
     assert "Written elsewhere" in await (await client.get("/")).text()
 
 
+async def test_a_post_page_follows_edits_and_favorites_made_in_another_process(client, make_client, config):
+    from .posts_helpers import edit_post
+
+    await register(client, "alice")
+    post = await publish(client, "First title")
+    other_process = await make_client(config)  # a second app on the same database, as `serve --workers 2`
+    await post_form(other_process, "/login", {"username": "alice", "password": STRONG_PASSWORD}, form_page="/login")
+    for round_no in range(2):  # read twice: the post and its favorites are remembered
+        page = await (await client.get(f"{post}?{round_no}")).text()
+        assert "First title" in page and "0 favorites" in page
+    assert (await edit_post(other_process, post, title="Second title")).status == 303
+    assert (await post_form(other_process, post + "/favorite", {}, form_page=post)).status == 303
+    page = await (await client.get(f"{post}?after")).text()
+    assert "Second title" in page and "First title" not in page and "1 favorite<" in page
+
+
 async def end_sessions_elsewhere(config, username: str) -> None:  # type: ignore[no-untyped-def]
     """Ends every session of `username` from a second process's store, as a worker would."""
     other_process = Store(config.database)

@@ -182,8 +182,14 @@ class Posts:
         self.db = db
         # Every reader of the same page of a list, logged in or not, shares one query.
         self._pages: Remembered[Page] = Remembered(db, max_entries=500)
+        self._shown: Remembered[Post] = Remembered(db, max_entries=500)
 
     # Reading ----------------------------------------------------------------
+
+    async def shown(self, post_id: int) -> Post | None:
+        """by_id, remembered until the next change: for pages read (GET), whose request noticed
+        other processes' changes before it began. Shared: never change it."""
+        return await self._shown.get(post_id, lambda: self.by_id(post_id))
 
     async def by_id(self, post_id: int) -> Post | None:
         if not 0 < post_id <= SQLITE_INTEGER_MAX:  # from a URL; too large to bind, and no post has it

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from blog import clock
 from blog.store.db import Database
+from blog.store.remembered import Remembered
 
 
 class Social:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._favorites_shown: Remembered[tuple[int, bool]] = Remembered(db, max_entries=2000)  # by reader and post
+
+    async def favorites_shown(self, user_id: int | None, post_id: int) -> tuple[int, bool]:
+        """A post page's (favorites, whether this reader gave one), remembered until the next change."""
+        async def read() -> tuple[int, bool]:
+            counts, favorited = await self.favorites_of_posts(user_id, [post_id])
+            return counts.get(post_id, 0), post_id in favorited
+
+        found = await self._favorites_shown.get((user_id, post_id), read)
+        assert found is not None
+        return found
 
     async def follow(self, follower_id: int, followed_id: int) -> bool:
         """True when this is a new follow (not one that was there already)."""

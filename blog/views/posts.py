@@ -39,7 +39,8 @@ async def load_post(request: web.Request, *, canonical_suffix: str | None = None
     """The post in the URL if this visitor may see it, else 404 (drafts are not admitted to exist).
 
     With `canonical_suffix`, a GET at an outdated slug is sent to the current URL (301)."""
-    post = await request.config_dict[STORE].posts.by_id(path_id(request, missing="There is no post at this address."))
+    posts, post_id = request.config_dict[STORE].posts, path_id(request, missing="There is no post at this address.")
+    post = await (posts.shown(post_id) if request.method in ("GET", "HEAD") else posts.by_id(post_id))
     user = current_user(request)
     if post is not None and post.deleted_at is not None and can_edit(user, post):
         raise web.HTTPNotFound(text="This post is in the trash. Restore it from the trash to see it again.")
@@ -164,13 +165,13 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
     user = current_user(request)
     store = request.config_dict[STORE]
     comments = await store.comments.shown_on_page(post.id) if post.is_public else ()
-    counts, favorited = await store.social.favorites_of_posts(user.id if user else None, [post.id])
+    favorites, favorited = await store.social.favorites_shown(user.id if user else None, post.id)
     owner = form_owner(request)
     context = {
         **await comments_context(request, post, user, comments, reply_to=reply_to, reply_body=reply_body,
                                  reply_error=reply_error, comment_kept=comment_kept, owner=owner),
-        "favorites": counts.get(post.id, 0),
-        "favorited": post.id in favorited,
+        "favorites": favorites,
+        "favorited": favorited,
         "post": post,
         "can_edit": can_edit(user, post),
         "comments": comments,
