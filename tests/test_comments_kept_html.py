@@ -144,3 +144,44 @@ async def test_live_comments_still_have_their_template(client, other_browser):
         assert 'id="comment-0"' in template and "data-comment-id" not in template, name
         assert '<ol class="replies" hidden>' in template and template.count("</li>") == 1, name
         assert ("/comments/0/edit" in template) == (name != "anonymous"), name
+
+
+async def test_an_unchanged_thread_is_joined_once_per_kind_of_reader(client, other_browser, monkeypatch):
+    from blog.views import comment_list
+
+    post, bob_comment, browsers = await roles(client, other_browser)
+    joins = 0
+    real_joined = comment_list._joined
+
+    def counting_joined(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal joins
+        joins += 1
+        return real_joined(*args, **kwargs)
+
+    monkeypatch.setattr(comment_list, "_joined", counting_joined)
+    for round_no in range(3):
+        seen = await pages(post, **{f"{name}{round_no}": browser for name, browser in browsers.items()})
+        assert all("Bob's <strong>first</strong> thought" in page for page in seen.values())
+    assert joins == 3  # anonymous, carol and bob once each, then kept (alice's was, when roles() read the page)
+    await comment(browsers["carol"], post, "Something new")
+    seen = await pages(post, **browsers)
+    assert all("Something new" in page for page in seen.values())
+    assert joins == 7  # a new comment: each kind of reader's list joined again once (carol's as she was sent back)
+
+
+async def test_the_edit_link_leaves_when_the_window_closes_though_nothing_was_written(client, other_browser,
+                                                                                       monkeypatch):
+    from datetime import timedelta
+
+    from blog import clock
+    from blog.keys import CONFIG
+
+    post, bob_comment, browsers = await roles(client, other_browser)
+    edit_link = f"/comments/{bob_comment}/edit"
+    for _ in range(2):  # kept the second time
+        assert edit_link in thread_of((await pages(post, bob=browsers["bob"]))["bob"], bob_comment)
+    real_now, window = clock.now, client.app[CONFIG].comment_edit_minutes
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=window, seconds=1))
+    page = await (await browsers["bob"].get(f"{post}?later")).text()
+    assert "Bob's <strong>first</strong> thought" in page and edit_link not in thread_of(page, bob_comment)
+    assert edit_link in thread_of((await pages(post, alice=browsers["alice"]))["alice"], bob_comment)  # the admin's

@@ -18,8 +18,9 @@ from aiohttp import web
 from aiohttp_session import get_session
 from markupsafe import Markup, escape
 
-from blog.content.comment_edits import can_edit_comment
-from blog.content.comments import Thread, can_delete_comment
+from blog import clock
+from blog.content.comment_edits import can_edit_comment, editable_until
+from blog.content.comments import Thread, can_delete_comment, threads
 from blog.content.reactions import EMOJIS, NAMES
 from blog.keys import COMMENT_HTML
 from blog.store.comments import Comment
@@ -27,6 +28,7 @@ from blog.store.posts import Post
 from blog.store.reactions import Reaction
 from blog.store.users import User
 from blog.web.csrf import ensure_csrf_token
+from blog.web.kept_html import Joined
 
 # The comment live.js copies for comments arriving live (the page holds it hidden, with id 0).
 PLACEHOLDER_COMMENT = Comment(0, 0, 0, "", "", "", "1970-01-01T00:00:00.000000Z")
@@ -35,8 +37,10 @@ REPLIES = '\n  <ol class="replies">\n    '
 NO_REPLIES = '\n  <ol class="replies" hidden>\n    '
 END_REPLIES = "\n  </ol>\n"
 END_ITEM = "</li>\n"
-# The placeholders' names (blog/web/kept_html.py) for what differs per session or request.
-CSRF, OWNER = "c", "o"
+# The placeholders' names (blog/web/kept_html.py) for what differs per session or request,
+# and where the threads go in the page.
+CSRF, OWNER, THREADS = "c", "o", "t"
+NEVER = "9999"  # after every ISO 8601 moment
 
 
 class CommentView(NamedTuple):
@@ -76,12 +80,57 @@ class Reply(NamedTuple):
     kept: bool
 
 
-async def comments_html(request: web.Request, post: Post, user: User | None, threads: list[Thread],
+class CommentsHtml(NamedTuple):
+    threads: bytes  # UTF-8
+    template: Markup  # #comment-template's
+    as_of: str  # the newest comment or edit: live.js asks for the edits after it
+
+
+async def comments_html(request: web.Request, post: Post, user: User | None, comments: Sequence[Comment],
                         reactions: Mapping[int, Sequence[Reaction]], can_see_versions: bool, reply: Reply, owner: str
-                        ) -> tuple[Markup, Markup]:
-    """(the threads' HTML, #comment-template's HTML) for this reader; `owner`: the forms' stamp."""
+                        ) -> CommentsHtml:
+    """The comments' HTML for this reader; `owner`: the forms' stamp.
+
+    `comments` and `reactions` are the remembered query results (the same objects until the
+    next change): the whole list, joined, is kept for as long as they are the same, per kind
+    of reader, so a reader of an unchanged thread costs a replace of this request's values."""
+    kept = request.config_dict[COMMENT_HTML]
+    csrf, owner_placeholder = kept.placeholder(CSRF), kept.placeholder(OWNER)
     values = {} if user is None else {
         CSRF: str(escape(ensure_csrf_token(await get_session(request)))), OWNER: str(escape(owner))}
+    if reply.to is not None or not comments:  # one reader's own text, or nothing worth keeping
+        html, template = _joined(request, post, user, threads(comments), reactions, can_see_versions, reply, values)
+        return CommentsHtml(html.encode(), Markup(template), _as_of(comments))
+    reader = None if user is None else (user.id, user.username, user.can_edit_any_post)
+    key, sources, now = (post.id, post.slug, post.comments_open, post.author_id, can_see_versions, reader), \
+        (comments, reactions), clock.now_iso()
+    joined = kept.joins.get(key, sources, now)
+    if joined is None:
+        html, template = _joined(request, post, user, threads(comments), reactions, can_see_versions, reply,
+                                 {CSRF: csrf, OWNER: owner_placeholder})
+        joined = Joined.of(kept.cut(html), _as_of(comments)), Joined.of(kept.cut(template))
+        kept.joins.put(key, sources, _edits_close(request.app, user, comments, now), joined)
+    filled = {name: value.encode() for name, value in values.items()}
+    return CommentsHtml(joined[0].filled(filled), Markup(joined[1].filled(filled).decode()), joined[0].extra)
+
+
+def _as_of(comments: Sequence[Comment]) -> str:
+    return max((comment.edited_at or comment.created_at for comment in comments), default="")
+
+
+def _edits_close(app: web.Application, user: User | None, comments: Sequence[Comment], now: str) -> str:
+    """When the first of the member's comments still in their edit window leaves it (their
+    Edit buttons go then), or never."""
+    if user is None or user.can_edit_any_post:
+        return NEVER
+    return min((until for comment in comments if comment.author_id == user.id
+                and (until := editable_until(app, comment)) > now), default=NEVER)
+
+
+def _joined(request: web.Request, post: Post, user: User | None, thread_list: list[Thread],
+            reactions: Mapping[int, Sequence[Reaction]], can_see_versions: bool, reply: Reply,
+            values: Mapping[str, str]) -> tuple[str, str]:
+    """The threads' HTML and the template's, from each comment's kept part, with `values` filled in."""
     kept = request.config_dict[COMMENT_HTML]
     macro = _macro(request)
     csrf, owner_placeholder = kept.placeholder(CSRF), kept.placeholder(OWNER)
@@ -105,7 +154,7 @@ async def comments_html(request: web.Request, post: Post, user: User | None, thr
         fill(known(key) or make(key, lambda: macro(comment, view, EMOJIS, NAMES)), values, out)
 
     out: list[str] = []
-    for thread in threads:
+    for thread in thread_list:
         add(thread.comment, out)
         out.append(REPLIES if thread.replies else NO_REPLIES)
         for comment in thread.replies:
@@ -120,7 +169,7 @@ async def comments_html(request: web.Request, post: Post, user: User | None, thr
          or make((PLACEHOLDER_COMMENT, skeleton), lambda: macro(PLACEHOLDER_COMMENT, skeleton, EMOJIS, NAMES)),
          values, template)
     template += (NO_REPLIES, END_REPLIES, END_ITEM)
-    return Markup("".join(out)), Markup("".join(template))
+    return "".join(out), "".join(template)
 
 
 def _macro(request: web.Request) -> Callable[..., Markup]:

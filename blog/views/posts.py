@@ -15,7 +15,7 @@ from blog.content.permissions import can_edit, can_view
 from blog.content.post_form import normalise_tag
 from blog.keys import SHARED_PAGES, STORE
 from blog.store.posts import ListedPost, Page, Post
-from blog.views.comment_threads import comments_context
+from blog.views.comment_threads import comments_context, threads_mark
 from blog.views.feeds import author_feed_link, tag_feed_link
 from blog.views.link_previews import PAGING_PARAMETERS, list_preview, post_preview
 from blog.views.nav_counts import nav_state
@@ -167,9 +167,11 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
     comments = await store.comments.shown_on_page(post.id) if post.is_public else ()
     favorites, favorited = await store.social.favorites_shown(user.id if user else None, post.id)
     owner = form_owner(request)
+    section, threads = await comments_context(request, post, user, comments, reply_to=reply_to,
+                                              reply_body=reply_body, reply_error=reply_error,
+                                              comment_kept=comment_kept, owner=owner)
     context = {
-        **await comments_context(request, post, user, comments, reply_to=reply_to, reply_body=reply_body,
-                                 reply_error=reply_error, comment_kept=comment_kept, owner=owner),
+        **section,
         "favorites": favorites,
         "favorited": favorited,
         "post": post,
@@ -182,7 +184,12 @@ async def render_post_page(request: web.Request, post: Post, *, comment_body: st
         "comment_kept": comment_kept,
         "form_owner": owner,
     }
-    return aiohttp_jinja2.render_template("posts/post.html", request, context, status=status)
+    # The threads (up to hundreds of KB, kept encoded) go into the page's bytes where the
+    # template left their mark, rather than through the template as text.
+    before, mark, after = aiohttp_jinja2.render_string("posts/post.html", request, context).partition(
+        threads_mark(request))
+    body = b"".join((before.encode(), threads, after.encode())) if mark else before.encode()
+    return web.Response(body=body, status=status, content_type="text/html", charset="utf-8")
 
 
 async def redirect_to_canonical(request: web.Request) -> web.Response:

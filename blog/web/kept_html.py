@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import secrets
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
+from typing import NamedTuple
 
 # A kept part: its text up to the first placeholder, then (placeholder's name, text after it)...
 Part = tuple[str, tuple[tuple[str, str], ...]]
-
-
 class KeptHtml:
     """Rendered parts by key, at most `max_entries` of them (the oldest made leaves first).
 
@@ -20,9 +20,10 @@ class KeptHtml:
     is stored cut at them, and `fill` puts this request's values there, so one part serves
     every reader with the same view. Names are one character."""
 
-    def __init__(self, max_entries: int) -> None:
+    def __init__(self, max_entries: int, max_join_bytes: int = 16 * 1024 * 1024) -> None:
         self.max_entries = max_entries
         self._parts: dict[Hashable, Part] = {}
+        self.joins = KeptJoins(max_join_bytes)
         # Random per app: no comment text can spell it, so cutting at it cannot cut user content.
         self._marker = secrets.token_hex(16)
 
@@ -57,3 +58,72 @@ class KeptHtml:
 
     def __len__(self) -> int:
         return len(self._parts)
+
+
+class Joined(NamedTuple):
+    """A long run of kept parts, joined and encoded as UTF-8, cut at its placeholders: it goes
+    into the page's bytes as it is (a 200 KB list with one emoji in it is four bytes a character
+    as a str: copying and encoding it on every request cost a third of the render), and filling
+    it in is one join in C (a bytes.replace per placeholder scanned the whole list each time)."""
+
+    texts: tuple[bytes, ...]  # the text around the placeholders: one more than names
+    names: tuple[str, ...]  # the placeholders' names, in order
+    extra: str = ""  # whatever else was worked out from the same sources (the newest comment's time)
+
+    @classmethod
+    def of(cls, part: Part, extra: str = "") -> Joined:
+        return cls((part[0].encode(), *(text.encode() for _, text in part[1])),
+                   tuple(name for name, _ in part[1]), extra)
+
+    def filled(self, values: Mapping[str, bytes]) -> bytes:
+        if not self.names:
+            return self.texts[0]
+        out = [b""] * (2 * len(self.names) + 1)
+        out[0::2] = self.texts
+        out[1::2] = map(values.__getitem__, self.names)
+        return b"".join(out)
+
+    def __len__(self) -> int:
+        return sum(map(len, self.texts))
+
+
+class KeptJoins:
+    """Joined parts (a post's whole comment list for one kind of reader) kept while the objects
+    they were joined from are the very same (remembered query results, which every change
+    replaces) and until a moment (ISO 8601, UTC: when a member's edit window for one of their
+    comments closes). At most `max_bytes`, the least recently used leaving first: a member's
+    list of a long thread is hundreds of kilobytes."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._size = 0
+        self._joins: OrderedDict[Hashable, tuple[tuple[object, ...], str, tuple[Joined, ...], int]] = OrderedDict()
+
+    def get(self, key: Hashable, sources: tuple[object, ...], now: str) -> tuple[Joined, ...] | None:
+        found = self._joins.get(key)
+        if found is None:
+            return None
+        kept_sources, until, joined, _ = found
+        if until <= now or len(kept_sources) != len(sources) \
+                or any(kept is not source for kept, source in zip(kept_sources, sources)):
+            self._forget(key)
+            return None
+        self._joins.move_to_end(key)
+        return joined
+
+    def put(self, key: Hashable, sources: tuple[object, ...], until: str, joined: tuple[Joined, ...]) -> None:
+        if key in self._joins:
+            self._forget(key)
+        size = sum(map(len, joined))
+        if size > self.max_bytes // 4:
+            return
+        self._joins[key] = (sources, until, joined, size)
+        self._size += size
+        while self._size > self.max_bytes:
+            self._forget(next(iter(self._joins)))
+
+    def _forget(self, key: Hashable) -> None:
+        self._size -= self._joins.pop(key)[3]
+
+    def __len__(self) -> int:
+        return len(self._joins)
