@@ -287,3 +287,24 @@ async def test_parameters_the_home_page_does_not_read_do_not_render_it_again(cli
     assert "Post number 0" in older_page and "Post number 11" not in older_page
     signed_in = await (await client.get("/?utm_campaign=spring")).text()
     assert renders == 2 and "alice" in signed_in and "Post number 11" in signed_in  # the shared part, alice's nav
+
+
+async def test_a_posts_list_item_is_made_once_and_again_only_when_the_post_reads_differently(client, other_browser):
+    import aiohttp_jinja2
+
+    from .test_profiles import save_profile
+
+    await register(client, "alice")
+    post = await publish(client, "Listed once")
+    kept = aiohttp_jinja2.get_env(client.app).globals["kept_post_item"]
+    reader = other_browser()
+    first = await (await reader.get("/")).text()
+    made = len(kept._kept)
+    await comment(client, post, "A write that forgets every remembered page")
+    again = await (await reader.get("/")).text()
+    tagged = await (await reader.get("/?before=2999-01-01T00:00:00.000000Z%2C1")).text()  # a page never asked for
+    assert again == first and "Listed once" in tagged
+    assert len(kept._kept) == made  # the page was made again, its item was not
+    assert (await save_profile(client, display_name="Alice <Writer>")).status == 303
+    renamed = await (await reader.get("/")).text()
+    assert "Alice &lt;Writer&gt;" in renamed and "Listed once" in renamed

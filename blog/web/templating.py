@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime
 from typing import Any
 
@@ -10,11 +10,14 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 from aiohttp_session import get_session
+from markupsafe import Markup
 
 from blog import clock
 from blog.keys import CURRENT_USER
 from blog.web.csrf import ensure_csrf_token
 from blog.web.site import current_site
+
+POST_ITEMS_KEPT = 5000  # a few KB each
 
 
 async def site_context(request: web.Request) -> dict[str, Any]:
@@ -62,6 +65,26 @@ class Urls:
         return url
 
 
+class KeptCalls:
+    """`name(*args)` for templates: a macro's HTML kept by its arguments, for a macro whose HTML
+    depends on nothing else (imported without context, it cannot see the reader). A post's item
+    in a list is made again only when the post itself reads differently, not for every new page
+    of a list or after every write anywhere (each write forgets the pages of posts)."""
+
+    def __init__(self, env: jinja2.Environment, template: str, macro: str, max_entries: int) -> None:
+        self.env, self.template, self.macro, self.max_entries = env, template, macro, max_entries
+        self._kept: dict[tuple[Hashable, ...], Markup] = {}
+
+    def __call__(self, *args: Hashable) -> Markup:
+        html = self._kept.get(args)
+        if html is None:
+            html = Markup(getattr(self.env.get_template(self.template).module, self.macro)(*args))
+            self._kept[args] = html
+            if len(self._kept) > self.max_entries:  # the oldest made leaves first
+                del self._kept[next(iter(self._kept))]
+        return html
+
+
 def rendered_on(holder: Any, key: str) -> str | None:
     """HTML kept on a shared object (a Page) by keep_on, or None."""
     html: str | None = holder.rendered.get(key)
@@ -88,6 +111,7 @@ def setup_templates(app: web.Application, filters: dict[str, Callable[..., Any]]
         auto_reload=False,  # templates ship with the code; checking their files on every render is waste
         lstrip_blocks=True,
     )
-    env.globals.update(url=Urls(app.router), rendered_on=rendered_on, keep_on=keep_on)
+    env.globals.update(url=Urls(app.router), rendered_on=rendered_on, keep_on=keep_on,
+                       kept_post_item=KeptCalls(env, "_posts.html", "post_item", POST_ITEMS_KEPT))
     env.filters["time"] = format_time
     env.filters.update(filters)
