@@ -70,6 +70,7 @@ POST_LINK = re.compile(r'href="(/posts/\d+/[^"#?]+)"')
 TAG_LINK = re.compile(r'href="(/tags/[^"#?]+)"')
 SEARCH_PATH = "/search?q=python+testing"  # two words, as a reader types them
 UNIQUE_SCRIPT = BENCH / "unique.lua"
+NEW_CURSOR_SCRIPT = BENCH / "new_cursor.lua"
 WRK_GRACE = 30.0  # seconds a wrk run may take beyond its duration
 SETTLE = 0.5  # seconds of quiet between two wrk runs
 
@@ -861,6 +862,7 @@ async def benchmark(args: argparse.Namespace, report: Report, fleet: Fleet, cach
             Page("deep", f"{args.depth} pages deep, anonymous", targets.deep),
             Page("tag", f"tag page `{targets.tag}`, anonymous", targets.tag),
             Page("home_fresh", "`/` uncached (unique query)", "/", script=UNIQUE_SCRIPT, ratio_target=0.3),
+            Page("home_rendered", "`/` rendered (a new page cursor each request)", "/", script=NEW_CURSOR_SCRIPT),
             Page("deep_fresh", f"{args.depth} pages deep, uncached", targets.deep, script=UNIQUE_SCRIPT),
             Page("feed", "`/feed.atom`, anonymous", "/feed.atom", ratio_target=0.5),
             Page("sitemap", "`/sitemap.xml`, anonymous", "/sitemap.xml", ratio_target=0.5),
