@@ -88,6 +88,7 @@ from blog.views import (
     uploads,
 )
 from blog.views.nav_counts import nav_counts
+from blog.views.search import readable
 from blog.web.csrf import csrf_protect
 from blog.web.errors import handle_errors
 from blog.web.first_answers import answer_cached_pages_first
@@ -152,7 +153,8 @@ def create_app(config: Config) -> web.Application:
     app[DEVICE_COOKIES] = DeviceCookies(key, secure=config.secure_cookies)
     app.on_response_prepare.append(app[DEVICE_COOKIES].set_on_response)
     app.on_response_prepare.append(add_security_headers)
-    setup_templates(app, filters={"device": device_name, "reading_minutes": reading_minutes},
+    setup_templates(app, filters={"device": device_name, "reading_minutes": reading_minutes,
+                                  "readable_snippet": readable},
                     context_processors=(nav_counts,))
     app.router.add_static(STATIC_PREFIX, STATIC_DIR, name="static", append_version=True)
     for module in (posts, editor, history, trash, images, uploads, comments, comment_edits, reactions, live,

@@ -304,3 +304,26 @@ async def test_best_matches_first_the_words_in_the_title_then_tags_then_summary_
     await create_post(client, title="Body only, newer", body="An ocelot in the body too.")
     assert await titles(client, "ocelot") == [
         "Title has ocelot", "Tagged", "Summarised", "Body only, newer", "Body only, older"]
+
+
+async def test_a_results_list_is_made_once_for_everybody_until_the_next_change(client, other_browser, monkeypatch):
+    import aiohttp_jinja2
+
+    await register(client, "alice")
+    await create_post(client, title="Okapi facts", body="The okapi is shy.", tags="", status="published")
+    filters = aiohttp_jinja2.get_env(client.app).filters
+    cleaned = 0
+    real_readable = filters["readable_snippet"]
+
+    def counting_readable(snippet):  # type: ignore[no-untyped-def]
+        nonlocal cleaned
+        cleaned += 1
+        return real_readable(snippet)
+
+    monkeypatch.setitem(filters, "readable_snippet", counting_readable)
+    pages = [(await search(browser, "okapi", utm_source=str(n)))[1]
+             for n, browser in enumerate((client, other_browser(), other_browser()))]
+    assert all("Okapi facts" in found(page) for page in pages) and cleaned == 1  # one hit, made once
+    await create_post(client, title="More okapi", body="An okapi again.", tags="", status="published")
+    status, page = await search(other_browser(), "okapi")
+    assert status == 200 and found(page) == ["More okapi", "Okapi facts"] and cleaned == 3  # made again, once

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from blog.store.db import Database, Row
 from blog.store.posts import TAGS_COLUMN
@@ -64,6 +64,9 @@ class SearchResults:
     hits: list[SearchHit]
     page: int
     more: bool  # a further page exists
+    # HTML made from these results (see templating.keep_on): they are shared by everybody who
+    # searches for the same words until the next change, so their list need only be made once.
+    rendered: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _printable(text: str) -> str:

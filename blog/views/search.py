@@ -49,7 +49,6 @@ async def search(request: web.Request) -> web.Response:
     if text:
         results = await store.search.posts(text, _page_number(request))
         context["results"] = results
-        context["hits"] = [(hit, readable(hit.snippet)) for hit in results.hits]
         if results.more:
             context["more_url"] = str(request.rel_url.with_query(q=text, page=results.page + 1))
         if not results.hits:
