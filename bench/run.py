@@ -70,7 +70,6 @@ POST_LINK = re.compile(r'href="(/posts/\d+/[^"#?]+)"')
 TAG_LINK = re.compile(r'href="(/tags/[^"#?]+)"')
 SEARCH_PATH = "/search?q=python+testing"  # two words, as a reader types them
 UNIQUE_SCRIPT = BENCH / "unique.lua"
-NEW_CURSOR_SCRIPT = BENCH / "new_cursor.lua"
 WRK_GRACE = 30.0  # seconds a wrk run may take beyond its duration
 SETTLE = 0.5  # seconds of quiet between two wrk runs
 
@@ -222,7 +221,7 @@ class Load:
 
 
 async def run_wrk(url: str, load: Load, *, headers: Sequence[str] = (), script: Path | None = None,
-                  duration: float | None = None) -> WrkResult:
+                  script_args: Sequence[str] = (), duration: float | None = None) -> WrkResult:
     seconds = max(1, round(duration if duration is not None else load.duration))
     command = ["wrk", f"-t{load.threads}", f"-c{load.connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for header in headers:
@@ -230,6 +229,8 @@ async def run_wrk(url: str, load: Load, *, headers: Sequence[str] = (), script: 
     if script is not None:
         command += ["-s", str(script)]
     command.append(url)
+    if script_args:
+        command += ["--", *script_args]
     process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE,
                                                    stderr=asyncio.subprocess.PIPE, start_new_session=True)
     try:
@@ -405,6 +406,7 @@ class Page:
     path: str
     headers: tuple[str, ...] = ()
     script: Path | None = None
+    script_args: tuple[str, ...] = ()
     ratio_target: float | None = None  # of hello world's req/s
     p99_target_ms: float | None = None
 
@@ -439,7 +441,8 @@ async def measure_pages(pages: list[Page], blog: Server, hello: Server, load: Lo
             await asyncio.sleep(SETTLE)
             hello_result = await run_wrk(hello.base + "/", load)
             await asyncio.sleep(SETTLE)
-            blog_result = await run_wrk(blog.base + page.path, load, headers=page.headers, script=page.script)
+            blog_result = await run_wrk(blog.base + page.path, load, headers=page.headers, script=page.script,
+                                        script_args=page.script_args)
             note_errors(f"{blog.name} {page.label} round {round_no}", blog_result, problems)
             results[page.key].hello.append(hello_result)
             results[page.key].blog.append(blog_result)
@@ -453,7 +456,8 @@ async def warm_up(server: Server, pages: list[Page], seconds: float) -> None:
     if seconds <= 0:
         return
     for page in pages:
-        await run_wrk(server.base + page.path, Load(1, 8, seconds), headers=page.headers, script=page.script)
+        await run_wrk(server.base + page.path, Load(1, 8, seconds), headers=page.headers, script=page.script,
+                      script_args=page.script_args)
 
 
 @dataclass
@@ -862,7 +866,8 @@ async def benchmark(args: argparse.Namespace, report: Report, fleet: Fleet, cach
             Page("deep", f"{args.depth} pages deep, anonymous", targets.deep),
             Page("tag", f"tag page `{targets.tag}`, anonymous", targets.tag),
             Page("home_fresh", "`/` uncached (unique query)", "/", script=UNIQUE_SCRIPT, ratio_target=0.3),
-            Page("home_rendered", "`/` rendered (a new page cursor each request)", "/", script=NEW_CURSOR_SCRIPT),
+            Page("home_rendered", "`/` rendered (a new page cursor each request)", "/", script=UNIQUE_SCRIPT,
+                 script_args=("cursor",)),
             Page("deep_fresh", f"{args.depth} pages deep, uncached", targets.deep, script=UNIQUE_SCRIPT),
             Page("feed", "`/feed.atom`, anonymous", "/feed.atom", ratio_target=0.5),
             Page("sitemap", "`/sitemap.xml`, anonymous", "/sitemap.xml", ratio_target=0.5),
