@@ -185,3 +185,12 @@ async def test_the_edit_link_leaves_when_the_window_closes_though_nothing_was_wr
     page = await (await browsers["bob"].get(f"{post}?later")).text()
     assert "Bob's <strong>first</strong> thought" in page and edit_link not in thread_of(page, bob_comment)
     assert edit_link in thread_of((await pages(post, alice=browsers["alice"]))["alice"], bob_comment)  # the admin's
+
+
+async def test_kept_lists_are_let_go_at_the_next_write(client, other_browser):
+    post, bob_comment, browsers = await roles(client, other_browser)
+    await pages(post, **browsers)
+    joins = client.app[COMMENT_HTML].joins
+    assert len(joins) == 4  # one list per kind of reader
+    await comment(browsers["carol"], post, "Any write")  # the lists' sources are replaced: none can match again
+    assert len(joins) <= 1  # carol's, made again when she was sent back to the post

@@ -182,7 +182,8 @@ class Posts:
         self.db = db
         # Every reader of the same page of a list, logged in or not, shares one query.
         self._pages: Remembered[Page] = Remembered(db, max_entries=500)
-        self._shown: Remembered[Post] = Remembered(db, max_entries=500)
+        # Whole posts (a body may be 100K characters, its HTML more): few, unlike the lists' pages.
+        self._shown: Remembered[Post] = Remembered(db, max_entries=50)
 
     # Reading ----------------------------------------------------------------
 

@@ -83,7 +83,8 @@ class Joined(NamedTuple):
         out[1::2] = map(values.__getitem__, self.names)
         return b"".join(out)
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
         return sum(map(len, self.texts))
 
 
@@ -114,7 +115,7 @@ class KeptJoins:
     def put(self, key: Hashable, sources: tuple[object, ...], until: str, joined: tuple[Joined, ...]) -> None:
         if key in self._joins:
             self._forget(key)
-        size = sum(map(len, joined))
+        size = sum(part.size for part in joined)
         if size > self.max_bytes // 4:
             return
         self._joins[key] = (sources, until, joined, size)
@@ -124,6 +125,12 @@ class KeptJoins:
 
     def _forget(self, key: Hashable) -> None:
         self._size -= self._joins.pop(key)[3]
+
+    def clear(self) -> None:
+        """At every change: each entry's sources have been replaced, so none can match again,
+        and what they hold (whole comment lists) should not wait for the LRU to leave."""
+        self._joins.clear()
+        self._size = 0
 
     def __len__(self) -> int:
         return len(self._joins)
