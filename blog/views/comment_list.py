@@ -95,7 +95,6 @@ async def comments_html(request: web.Request, post: Post, user: User | None, com
     next change): the whole list, joined, is kept for as long as they are the same, per kind
     of reader, so a reader of an unchanged thread costs a replace of this request's values."""
     kept = request.config_dict[COMMENT_HTML]
-    csrf, owner_placeholder = kept.placeholder(CSRF), kept.placeholder(OWNER)
     values = {} if user is None else {
         CSRF: str(escape(ensure_csrf_token(await get_session(request)))), OWNER: str(escape(owner))}
     if reply.to is not None or not comments:  # one reader's own text, or nothing worth keeping
@@ -107,7 +106,7 @@ async def comments_html(request: web.Request, post: Post, user: User | None, com
     joined = kept.joins.get(key, sources, now)
     if joined is None:
         html, template = _joined(request, post, user, threads(comments), reactions, can_see_versions, reply,
-                                 {CSRF: csrf, OWNER: owner_placeholder})
+                                 {CSRF: kept.placeholder(CSRF), OWNER: kept.placeholder(OWNER)})
         joined = Joined.of(kept.cut(html), _as_of(comments)), Joined.of(kept.cut(template))
         kept.joins.put(key, sources, _edits_close(request.app, user, comments, now), joined)
     filled = {name: value.encode() for name, value in values.items()}

@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 # A kept part: its text up to the first placeholder, then (placeholder's name, text after it)...
 Part = tuple[str, tuple[tuple[str, str], ...]]
+
+
 class KeptHtml:
     """Rendered parts by key, at most `max_entries` of them (the oldest made leaves first).
 
