@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import aiohttp
 
-from blog.keys import MEMBERS, STORE
+from blog.keys import BROKER, MEMBERS, STORE
+from blog.live.broker import member_topic
+from blog.store import Store
 
 from .conftest import post_form, register
 from .messaging_helpers import caught_up, next_event, send
@@ -180,3 +185,38 @@ async def test_a_tab_logged_out_elsewhere_stops_hearing_private_messages(client,
         message = await asyncio.wait_for(ben_live.receive(), 5)
         assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
         assert ben_live.close_code == member_live.LOGGED_OUT
+
+
+
+async def test_the_recipient_hears_of_a_message_only_once_its_notification_is_recorded(client, config, other_browser):
+    """A tab that marks a message seen the moment it arrives marks its notification read too,
+    so that notification must already be in the database when the tab is told: else it is
+    recorded unread just after, and the badge stays on for a message already read."""
+    await register(client, "ana")
+    await register(other_browser(), "ben")
+    ben = await client.app[STORE].users.by_username("ben")
+    unread_when_told: list[int] = []
+
+    class Tab:  # told the way the member socket is, the moment the message is published
+        def deliver(self, message: str) -> None:
+            if json.loads(message)["kind"] == "message":
+                unread_when_told.append(unread_notifications_seen_elsewhere(config.database, ben.id))
+
+    client.app[BROKER].subscribe_to(member_topic(ben.id), Tab())
+    await send(client, "ben", "Are you there?")
+    assert unread_when_told == [1]
+
+
+def unread_notifications_seen_elsewhere(database: str | Path, user_id: int) -> int:
+    """The member's unread notifications as another connection reads them right now (the
+    caller's event loop waits: nothing of its own can happen meanwhile)."""
+    async def read() -> int:
+        store = Store(database)
+        await store.open()
+        try:
+            return (await store.notifications.unread_counts(user_id))[0]
+        finally:
+            await store.close()
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, read()).result()

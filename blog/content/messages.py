@@ -62,8 +62,18 @@ async def send_message(app: web.Application, sender: User, recipient: User, body
     event = as_event(message, sender.username, recipient.username)
     await app[BROKER].publish_to(member_topic(sender.id), event)  # the sender's other tabs
     if delivered:
-        await app[BROKER].publish_to(member_topic(recipient.id), event)
-        await notify(app, recipient.id, "message", sender.id, base_url=base_url)
+        told = False
+
+        async def deliver() -> None:
+            nonlocal told
+            told = True
+            await app[BROKER].publish_to(member_topic(recipient.id), event)
+
+        # The notification is recorded before the recipient hears of the message: a tab that
+        # marks it seen at once must find the notification there to mark read too.
+        await notify(app, recipient.id, "message", sender.id, base_url=base_url, before_telling=deliver)
+        if not told:  # no notification was recorded (or recording it failed): the message still goes
+            await deliver()
     return message
 
 

@@ -7,6 +7,7 @@ member chose that kind for email, with an unsubscribe link that works without lo
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,25 +82,30 @@ async def push_counts(app: web.Application, user_id: int) -> None:
 
 async def notify(app: web.Application, user_id: int, kind: str, actor_id: int | None, *,
                  post_id: int | None = None, comment_id: int | None = None, detail: str = "",
-                 base_url: str | None = None) -> int | None:
+                 base_url: str | None = None,
+                 before_telling: Callable[[], Awaitable[None]] | None = None) -> int | None:
     """Records a notification for `user_id` (none for one's own doing), pushes it live and
     mails it if they asked; returns its id. `base_url` (the request's public address) makes
-    the mail's links when BLOG_BASE_URL is unset."""
+    the mail's links when BLOG_BASE_URL is unset. `before_telling` runs once it is recorded,
+    before it is pushed (a message's own event, which its notification must not precede)."""
     try:
-        return await _record_and_tell(app, user_id, kind, actor_id, post_id, comment_id, detail, base_url)
+        return await _record_and_tell(app, user_id, kind, actor_id, post_id, comment_id, detail, base_url,
+                                      before_telling)
     except Exception:  # the reply, follow or message that caused it is saved already: never fail it
         log.exception("telling user %d about a %s failed", user_id, kind)
         return None
 
 
 async def _record_and_tell(app: web.Application, user_id: int, kind: str, actor_id: int | None,
-                           post_id: int | None, comment_id: int | None, detail: str, base_url: str | None
-                           ) -> int | None:
+                           post_id: int | None, comment_id: int | None, detail: str, base_url: str | None,
+                           before_telling: Callable[[], Awaitable[None]] | None) -> int | None:
     store = app[STORE]
     notification_id = await store.notifications.add(
         user_id, kind, actor_id, post_id=post_id, comment_id=comment_id, detail=detail)
     if notification_id is None:
         return None
+    if before_telling is not None:
+        await before_telling()
     notification = await store.notifications.get(notification_id)
     assert notification is not None
     counts = await store.notifications.unread_counts(user_id)
