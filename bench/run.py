@@ -865,10 +865,12 @@ async def benchmark(args: argparse.Namespace, report: Report, fleet: Fleet, cach
             Page("home_user", "`/` logged in", "/", headers=(targets.cookie,), ratio_target=0.5),
             Page("deep", f"{args.depth} pages deep, anonymous", targets.deep),
             Page("tag", f"tag page `{targets.tag}`, anonymous", targets.tag),
-            Page("home_fresh", "`/` uncached (unique query)", "/", script=UNIQUE_SCRIPT, ratio_target=0.3),
-            Page("home_rendered", "`/` rendered (a new page cursor each request)", "/", script=UNIQUE_SCRIPT,
-                 script_args=("cursor",)),
-            Page("deep_fresh", f"{args.depth} pages deep, uncached", targets.deep, script=UNIQUE_SCRIPT),
+            Page("home_link", "`/` uncached: a parameter it ignores (a new utm_source each request)", "/",
+                 script=UNIQUE_SCRIPT, ratio_target=0.3),
+            Page("home_rendered", "`/` uncached: rendered (a new page cursor each request)", "/",
+                 script=UNIQUE_SCRIPT, script_args=("cursor",), ratio_target=0.3),
+            Page("deep_rendered", f"{args.depth} pages deep, uncached: rendered (a new cursor there each request)",
+                 targets.deep, script=UNIQUE_SCRIPT, script_args=("cursor",)),
             Page("feed", "`/feed.atom`, anonymous", "/feed.atom", ratio_target=0.5),
             Page("sitemap", "`/sitemap.xml`, anonymous", "/sitemap.xml", ratio_target=0.5),
             Page("search", f"`{SEARCH_PATH}`, anonymous", SEARCH_PATH, ratio_target=0.5),
@@ -887,7 +889,8 @@ async def benchmark(args: argparse.Namespace, report: Report, fleet: Fleet, cach
         trail.append(("pages measured", memory_kib(blog.pid)))
         page_table(report, results, load, args.rounds)
         relative(report, results, f"{args.depth} pages deep / `/` (anonymous), req/s", "deep", "home", 0.9)
-        relative(report, results, f"{args.depth} pages deep / `/` (both uncached), req/s", "deep_fresh", "home_fresh", 0.9)
+        relative(report, results, f"{args.depth} pages deep / `/` (both rendered), req/s", "deep_rendered",
+                 "home_rendered", 0.9)
 
         async with new_client() as poster:
             await log_in(poster, blog.base, "demo-bob")
@@ -1121,7 +1124,9 @@ async def measure_million(report: Report, fleet: Fleet, client: aiohttp.ClientSe
     big = await fleet.start(client, f"blog-{args.million_posts}", blog_command(free_port(), big_data.data_dir),
                             env=big_data.env)
     report.loads.append(("before the million", os.getloadavg()))
-    pages = [Page("home", "`/` anonymous", "/"), Page("home_fresh", "`/` uncached (unique query)", "/", script=UNIQUE_SCRIPT)]
+    pages = [Page("home", "`/` anonymous", "/"),
+             Page("home_rendered", "`/` uncached: rendered (a new page cursor each request)", "/",
+                  script=UNIQUE_SCRIPT, script_args=("cursor",))]
     for server in (small, big):
         await warm_up(server, pages, args.warmup)
     results: dict[str, dict[str, list[WrkResult]]] = {page.key: {"small": [], "big": []} for page in pages}
@@ -1129,7 +1134,8 @@ async def measure_million(report: Report, fleet: Fleet, client: aiohttp.ClientSe
         for page in pages:
             for key, server in (("small", small), ("big", big)):
                 await asyncio.sleep(SETTLE)
-                result = await run_wrk(server.base + page.path, load, script=page.script)
+                result = await run_wrk(server.base + page.path, load, script=page.script,
+                                       script_args=page.script_args)
                 note_errors(f"{server.name} {page.label} round {round_no}", result, report.problems)
                 results[page.key][key].append(result)
             status_line(f"round {round_no}/{args.rounds} {page.label}: {args.small_posts:,} posts "

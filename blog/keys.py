@@ -71,6 +71,9 @@ SESSION_EXPIRES: web.RequestKey[float] = web.RequestKey("session_expires")
 # Set by a handler whose page is made only of what every reader shares and the reader's nav
 # (blog/web/shared_pages.py): the same for a session until the data changes.
 SHARED_PAGE: web.RequestKey[bool] = web.RequestKey("shared_page")
+# The query parameters a page depends on, when its handler knows them (render_shared): the page
+# cache keeps it under those alone.
+PAGE_READS: web.RequestKey[tuple[str, ...]] = web.RequestKey("page_reads")
 # The client's address as blog/accounts/addresses.py found it (through trusted proxies), once per request.
 CLIENT_ADDRESS: web.RequestKey[str] = web.RequestKey("client_address")
 # A device cookie made by a successful login, written on the response as it is prepared.

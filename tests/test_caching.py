@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from blog.content.post_form import validate_post
-from blog.keys import STORE
+from blog.keys import PAGE_CACHE, STORE
 from blog.store import Store
 
 from .conftest import STRONG_PASSWORD, csrf_token, post_form, register
@@ -287,6 +287,28 @@ async def test_parameters_the_home_page_does_not_read_do_not_render_it_again(cli
     assert "Post number 0" in older_page and "Post number 11" not in older_page
     signed_in = await (await client.get("/?utm_campaign=spring")).text()
     assert renders == 2 and "alice" in signed_in and "Post number 11" in signed_in  # the shared part, alice's nav
+
+
+async def test_links_with_parameters_the_page_ignores_are_one_kept_page(client, other_browser):
+    """A shared link comes back with a new fbclid on each click: one kept page answers them all,
+    so a flood of them neither renders the page again nor pushes other pages out of the cache."""
+    await register(client, "alice")
+    for number in range(12):
+        await publish(client, f"Post number {number}")
+    pages, reader = client.app[PAGE_CACHE], other_browser()
+    first = await reader.get("/?fbclid=click-1")
+    etag, text = first.headers["ETag"], await first.text()
+    for click in range(2, 6):
+        again = await reader.get(f"/?fbclid=click-{click}&utm_source=feed")
+        assert again.headers["ETag"] == etag and await again.text() == text
+    assert (await reader.get("/?utm_medium=x", headers={"If-None-Match": etag})).status == 304
+    assert len(pages) == 1
+    older = re.search(r'href="/\?before=([^"]+)"', text).group(1)
+    spelled_out = await (await reader.get(f"/?bef%6Fre={older}&fbclid=click-7")).text()  # as the page reads it
+    assert "Post number 0" in spelled_out and "Post number 11" not in spelled_out and len(pages) == 2
+    assert (await reader.get("/?before=not-a-cursor&fbclid=click-8")).status == 400
+    await publish(client, "Written after the clicks")
+    assert "Written after the clicks" in await (await reader.get("/?fbclid=click-9")).text()
 
 
 async def test_a_posts_list_item_is_made_once_and_again_only_when_the_post_reads_differently(client, other_browser):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 
 from aiohttp import web
 
-from blog.web.page_cache import PageCache, page_address, send_cached
+from blog.web.page_cache import PageCache, send_cached
 from blog.web.paths import API_PREFIX, IMAGES_PREFIX, STATIC_PREFIX
 
 APP_ONLY_PREFIXES = tuple(prefix + "/" for prefix in (API_PREFIX, STATIC_PREFIX, IMAGES_PREFIX))
@@ -32,7 +32,7 @@ def answer_cached_pages_first(server: web.Server, cache: PageCache, *, base_url:
     async def handler(request: web.BaseRequest) -> web.StreamResponse:
         if (request.method == "GET" or request.method == "HEAD") and _for_everybody(request):
             notice_changes()  # other processes' writes, before the cache is read
-            page = cache.get(page_address(request, base_url))
+            page = cache.get(cache.address(request, base_url))
             if page is not None:
                 if before_sending is not None:
                     before_sending(request)

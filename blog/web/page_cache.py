@@ -26,12 +26,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 from multidict import CIMultiDict
 
-from blog.keys import REQUEST_ID, SESSION_EXPIRES, SHARED_PAGE
+from blog.keys import PAGE_READS, REQUEST_ID, SESSION_EXPIRES, SHARED_PAGE
 from blog.web.conditional import not_modified
 from blog.web.headers import ReadyResponse
 from blog.web.paths import IMAGES_PREFIX, STATIC_PREFIX
@@ -49,6 +50,8 @@ PER_REQUEST_HEADERS = frozenset(("x-request-id", "set-cookie", "date", "content-
 # A session's page is made again at least this often, so its session's "last seen" (written
 # when a request resolves the session, every few minutes) stays about right.
 SESSION_PAGE_SECONDS = 60.0
+# Paths whose parameters are known (the home page, each tag's page); past this many, start over.
+MAX_PATHS_LEARNT = 10_000
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,36 @@ class PageCache:
         # Pages being made: after a write, the readers who arrive together wait for one
         # render instead of each making the same page.
         self.rendering: dict[str, asyncio.Future[CachedPage | Outcome]] = {}
+        # The query parameters each path's page reads, as its handler declared them (PAGE_READS):
+        # a shared link comes back with a new utm_source or fbclid on each click, and those are
+        # all one page. A property of the handler, not of the data: kept across writes.
+        self._reads: dict[str, tuple[str, ...]] = {}
+
+    def address(self, request: web.BaseRequest, base_url: str) -> str:
+        """A page's key: its public address (pages hold absolute links: canonical, Open Graph).
+        The path and query are taken as the client sent them, which costs nothing, where the
+        parsed URL costs a deep page's long query string a tenth of its time (two spellings of
+        one address are two entries, each made for its own spelling). Only a path whose page
+        said which parameters it reads has its query parsed, to keep those alone."""
+        raw = request.raw_path
+        path, question_mark, _ = raw.partition("?")
+        if question_mark and (reads := self._reads.get(path)) is not None:
+            query = request.query
+            chosen = urlencode([(name, query[name]) for name in reads if query.get(name)])
+            raw = f"{path}?{chosen}" if chosen else path
+        return (base_url or f"{request.scheme}://{request.host}") + raw
+
+    def learn(self, request: web.BaseRequest, reads: tuple[str, ...]) -> None:
+        """Notes what the page at this request's path reads of its query string."""
+        path = request.raw_path.partition("?")[0]
+        if self._reads.get(path) != reads:
+            if len(self._reads) >= MAX_PATHS_LEARNT:
+                self._reads.clear()
+            self._reads[path] = reads
+
+    def __len__(self) -> int:
+        """How many pages are kept."""
+        return len(self._pages)
 
     def invalidate(self) -> None:
         self.generation += 1
@@ -117,14 +150,6 @@ def _cacheable(response: web.StreamResponse) -> bool:
     )
 
 
-def page_address(request: web.BaseRequest, base_url: str) -> str:
-    """A page's key: its public address (pages hold absolute links: canonical, Open Graph), with
-    the path and query exactly as the client sent them. Reading them as sent costs nothing,
-    where the parsed URL costs a deep page's long query string a tenth of its time; two
-    spellings of one address are then two entries, each made for its own spelling."""
-    return (base_url or f"{request.scheme}://{request.host}") + request.raw_path
-
-
 def send_cached(request: web.BaseRequest, page: CachedPage, request_id: str) -> web.Response:
     request[REQUEST_ID] = request_id
     if not_modified(request, page.etag, page.last_modified):
@@ -148,22 +173,22 @@ def serve_cached_pages(cache: PageCache, session_pages: PageCache, *, session_co
         if request.method not in ("GET", "HEAD") or "Upgrade" in request.headers \
                 or "Authorization" in request.headers or request.path.startswith(UNCACHED_PREFIXES):
             return await handler(request)
-        address = page_address(request, base_url)
         cookie = request.headers.get("Cookie")
         if cookie is not None and (marker in cookie or session_cookie in request.cookies):
-            return await _for_session(session_pages, cookie + "\n" + address, request, handler, request_ids)
+            return await _for_session(session_pages, cookie + "\n", base_url, request, handler, request_ids)
+        address = cache.address(request, base_url)
         page = cache.get(address)
         if page is not None:
             return send_cached(request, page, next(request_ids))
-        return await _through_cache(cache, address, request, handler, request_ids)
+        return await _through_cache(cache, address, base_url, request, handler, request_ids)
 
     return middleware
 
 
-async def _for_session(pages: PageCache, key: str, request: web.Request, handler: Handler,
+async def _for_session(pages: PageCache, cookies: str, base_url: str, request: web.Request, handler: Handler,
                        request_ids: Iterator[str]) -> web.StreamResponse:
     """A signed-in reader's page, under the exact cookies it was made for."""
-    page = pages.get(key)
+    page = pages.get(cookies + pages.address(request, base_url))
     if page is not None:
         return send_cached(request, page, next(request_ids))
     generation = pages.generation
@@ -172,6 +197,7 @@ async def _for_session(pages: PageCache, key: str, request: web.Request, handler
         expires = request.get(SESSION_EXPIRES)
         assert isinstance(response, web.Response)
         if expires is not None:
+            key = cookies + _learnt_address(pages, request, base_url)
             kept = pages.put(key, generation, response, until=min(time.time() + SESSION_PAGE_SECONDS, expires))
             if kept is not None:
                 return send_cached(request, kept, request.get(REQUEST_ID) or next(request_ids))
@@ -185,7 +211,7 @@ class Outcome(enum.Enum):
     PERSONAL = "not a page for everybody (an error, a cookie): each makes their own"
 
 
-async def _through_cache(cache: PageCache, key: str, request: web.Request, handler: Handler,
+async def _through_cache(cache: PageCache, key: str, base_url: str, request: web.Request, handler: Handler,
                          request_ids: Iterator[str]) -> web.StreamResponse:
     while (rendering := cache.rendering.get(key)) is not None:  # someone is making it: wait for theirs
         theirs = await asyncio.shield(rendering)
@@ -201,7 +227,7 @@ async def _through_cache(cache: PageCache, key: str, request: web.Request, handl
     cache.rendering[key] = asyncio.get_running_loop().create_future()
     outcome: CachedPage | Outcome = Outcome.PERSONAL
     try:
-        response, outcome = await _render(cache, key, request, handler)
+        response, outcome = await _render(cache, base_url, request, handler)
         if isinstance(outcome, CachedPage):
             return send_cached(request, outcome, request.get(REQUEST_ID) or next(request_ids))
         return response
@@ -209,7 +235,7 @@ async def _through_cache(cache: PageCache, key: str, request: web.Request, handl
         cache.rendering.pop(key).set_result(outcome)
 
 
-async def _render(cache: PageCache, key: str, request: web.Request,
+async def _render(cache: PageCache, base_url: str, request: web.Request,
                   handler: Handler) -> tuple[web.StreamResponse, CachedPage | Outcome]:
     """The handler's response, and the page kept from it when anybody may have it."""
     generation = cache.generation
@@ -219,5 +245,13 @@ async def _render(cache: PageCache, key: str, request: web.Request,
     assert isinstance(response, web.Response)
     if generation != cache.generation:
         return response, Outcome.STALE
-    page = cache.put(key, generation, response)
+    page = cache.put(_learnt_address(cache, request, base_url), generation, response)
     return response, page if page is not None else Outcome.PERSONAL
+
+
+def _learnt_address(cache: PageCache, request: web.Request, base_url: str) -> str:
+    """Where the page just made is kept: under the parameters it said it reads, if it did."""
+    reads = request.get(PAGE_READS)
+    if reads is not None:
+        cache.learn(request, reads)
+    return cache.address(request, base_url)

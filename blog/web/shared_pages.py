@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from blog.keys import SHARED_PAGE
+from blog.keys import PAGE_READS, SHARED_PAGE
 from blog.store.db import Database
 from blog.store.remembered import Remembered
 from blog.web.urls import public_base
@@ -76,5 +76,6 @@ async def render_shared(
     assert parts is not None
     nav = pages.nav(request, who)
     request[SHARED_PAGE] = True  # the page cache may keep it for this session (web/page_cache.py)
+    request[PAGE_READS] = tuple(reads)  # and keep it under those parameters alone
     return web.Response(body=b"".join((parts[0], nav, parts[1])), content_type="text/html", charset="utf-8",
                         headers={"ETag": f'"{parts[0].tag}{nav.tag}{parts[1].tag}"'})
