@@ -34,13 +34,20 @@ def editable_until(app: web.Application, comment: Comment) -> str:
     return clock.iso(clock.parse(comment.created_at) + edit_window(app))
 
 
-def can_edit_comment(app: web.Application, user: User | None, comment: Comment) -> bool:
-    """Its author, within the edit window; editors and admins, always (they moderate every post)."""
+def editable_since(app: web.Application) -> str:
+    """Comments written after this moment are still in their edit window (ISO 8601, UTC)."""
+    return clock.iso(clock.now() - edit_window(app))
+
+
+def can_edit_comment(app: web.Application, user: User | None, comment: Comment, since: str | None = None) -> bool:
+    """Its author, within the edit window; editors and admins, always (they moderate every post).
+    `since`: editable_since(app), for a caller asking about many comments at one moment."""
     if user is None:
         return False
     if user.can_edit_any_post:
         return True
-    return user.id == comment.author_id and clock.now() < clock.parse(comment.created_at) + edit_window(app)
+    # Times are stored at a fixed width (clock.iso), so text order is time order.
+    return user.id == comment.author_id and comment.created_at > (since or editable_since(app))
 
 
 def can_see_versions(user: User | None, post: Post) -> bool:

@@ -19,7 +19,7 @@ from aiohttp_session import get_session
 from markupsafe import Markup, escape
 
 from blog import clock
-from blog.content.comment_edits import can_edit_comment, editable_until
+from blog.content.comment_edits import can_edit_comment, editable_since, editable_until
 from blog.content.comments import Thread, can_delete_comment, threads
 from blog.content.reactions import EMOJIS, NAMES
 from blog.keys import COMMENT_HTML
@@ -28,15 +28,15 @@ from blog.store.posts import Post
 from blog.store.reactions import Reaction
 from blog.store.users import User
 from blog.web.csrf import ensure_csrf_token
-from blog.web.kept_html import Joined
+from blog.web.kept_html import Joined, Joining
 
 # The comment live.js copies for comments arriving live (the page holds it hidden, with id 0).
 PLACEHOLDER_COMMENT = Comment(0, 0, 0, "", "", "", "1970-01-01T00:00:00.000000Z")
 # Where _comment.html's part ends: the thread's replies, then the end of its <li>.
-REPLIES = '\n  <ol class="replies">\n    '
-NO_REPLIES = '\n  <ol class="replies" hidden>\n    '
-END_REPLIES = "\n  </ol>\n"
-END_ITEM = "</li>\n"
+REPLIES = b'\n  <ol class="replies">\n    '
+NO_REPLIES = b'\n  <ol class="replies" hidden>\n    '
+END_REPLIES = b"\n  </ol>\n"
+END_ITEM = b"</li>\n"
 # The placeholders' names (blog/web/kept_html.py) for what differs per session or request,
 # and where the threads go in the page.
 CSRF, OWNER, THREADS = "c", "o", "t"
@@ -96,79 +96,82 @@ async def comments_html(request: web.Request, post: Post, user: User | None, com
     of reader, so a reader of an unchanged thread costs a replace of this request's values."""
     kept = request.config_dict[COMMENT_HTML]
     values = {} if user is None else {
-        CSRF: str(escape(ensure_csrf_token(await get_session(request)))), OWNER: str(escape(owner))}
+        CSRF: str(escape(ensure_csrf_token(await get_session(request)))).encode(), OWNER: str(escape(owner)).encode()}
     if reply.to is not None or not comments:  # one reader's own text, or nothing worth keeping
-        html, template = _joined(request, post, user, threads(comments), reactions, can_see_versions, reply, values)
-        return CommentsHtml(html.encode(), Markup(template), _as_of(comments))
+        html, template = _joined(request, post, user, threads(comments), reactions, can_see_versions, reply)
+        return CommentsHtml(html.filled(values), Markup(template.filled(values).decode()), _as_of(comments))
     reader = None if user is None else (user.id, user.username, user.can_edit_any_post)
     key, sources, now = (post.id, post.slug, post.comments_open, post.author_id, can_see_versions, reader), \
         (comments, reactions), clock.now_iso()
     joined = kept.joins.get(key, sources, now)
     if joined is None:
-        html, template = _joined(request, post, user, threads(comments), reactions, can_see_versions, reply,
-                                 {CSRF: kept.placeholder(CSRF), OWNER: kept.placeholder(OWNER)})
-        joined = Joined.of(kept.cut(html), _as_of(comments)), Joined.of(kept.cut(template))
-        kept.joins.put(key, sources, _edits_close(request.app, user, comments, now), joined)
-    filled = {name: value.encode() for name, value in values.items()}
-    return CommentsHtml(joined[0].filled(filled), Markup(joined[1].filled(filled).decode()), joined[0].extra)
+        html, template = _joined(request, post, user, threads(comments), reactions, can_see_versions, reply)
+        joined = html._replace(extra=_as_of(comments)), template
+        kept.joins.put(key, sources, _edits_close(request.app, user, comments), joined)
+    return CommentsHtml(joined[0].filled(values), Markup(joined[1].filled(values).decode()), joined[0].extra)
 
 
 def _as_of(comments: Sequence[Comment]) -> str:
     return max((comment.edited_at or comment.created_at for comment in comments), default="")
 
 
-def _edits_close(app: web.Application, user: User | None, comments: Sequence[Comment], now: str) -> str:
+def _edits_close(app: web.Application, user: User | None, comments: Sequence[Comment]) -> str:
     """When the first of the member's comments still in their edit window leaves it (their
     Edit buttons go then), or never."""
     if user is None or user.can_edit_any_post:
         return NEVER
-    return min((until for comment in comments if comment.author_id == user.id
-                and (until := editable_until(app, comment)) > now), default=NEVER)
+    since = editable_since(app)
+    oldest_open = min((comment for comment in comments if comment.author_id == user.id and comment.created_at > since),
+                      key=lambda comment: comment.created_at, default=None)
+    return NEVER if oldest_open is None else editable_until(app, oldest_open)
 
 
 def _joined(request: web.Request, post: Post, user: User | None, thread_list: list[Thread],
-            reactions: Mapping[int, Sequence[Reaction]], can_see_versions: bool, reply: Reply,
-            values: Mapping[str, str]) -> tuple[str, str]:
-    """The threads' HTML and the template's, from each comment's kept part, with `values` filled in."""
+            reactions: Mapping[int, Sequence[Reaction]], can_see_versions: bool, reply: Reply) -> tuple[Joined, Joined]:
+    """The threads' HTML and the template's, from each comment's kept part, with placeholders
+    where each reader's values go."""
     kept = request.config_dict[COMMENT_HTML]
     macro = _macro(request)
     csrf, owner_placeholder = kept.placeholder(CSRF), kept.placeholder(OWNER)
-    known, make, fill = kept.known, kept.make, kept.fill
+    known, make = kept.known, kept.make
+    since = editable_since(request.app)
+    out = Joining()
+    part, text = out.part, out.text
 
-    def add(comment: Comment, out: list[str]) -> None:
+    def add(comment: Comment) -> None:
         given = tuple(reactions[comment.id]) if comment.id in reactions else ()
         if user is None:
             view = CommentView(post.id, post.slug, post.comments_open, False, can_see_versions, False, False,
                                given, (), csrf, owner_placeholder)
         else:
             view = CommentView(post.id, post.slug, post.comments_open, True, can_see_versions,
-                               can_edit_comment(request.app, user, comment), can_delete_comment(user, comment, post),
+                               can_edit_comment(request.app, user, comment, since),
+                               can_delete_comment(user, comment, post),
                                given, tuple(found.emoji for found in given if user.username in found.usernames),
                                csrf, owner_placeholder)
         if reply.to == comment.id:  # one reader's own text: made for this request only, never kept
             view = view._replace(answering=True, kept=reply.kept, reply_body=reply.body, reply_error=reply.error)
-            fill(kept.cut(macro(comment, view, EMOJIS, NAMES)), values, out)
+            part(kept.cut(macro(comment, view, EMOJIS, NAMES)))
             return
         key = (comment, view)
-        fill(known(key) or make(key, lambda: macro(comment, view, EMOJIS, NAMES)), values, out)
+        part(known(key) or make(key, lambda: macro(comment, view, EMOJIS, NAMES)))
 
-    out: list[str] = []
     for thread in thread_list:
-        add(thread.comment, out)
-        out.append(REPLIES if thread.replies else NO_REPLIES)
+        add(thread.comment)
+        text(REPLIES if thread.replies else NO_REPLIES)
         for comment in thread.replies:
-            add(comment, out)
-            out.append(END_ITEM)
-        out.append(END_REPLIES)
-        out.append(END_ITEM)
+            add(comment)
+            text(END_ITEM)
+        text(END_REPLIES)
+        text(END_ITEM)
     skeleton = CommentView(post.id, post.slug, post.comments_open, user is not None, can_see_versions, True, True,
                            (), (), csrf, owner_placeholder, skeleton=True)
-    template: list[str] = []
-    fill(known((PLACEHOLDER_COMMENT, skeleton))
-         or make((PLACEHOLDER_COMMENT, skeleton), lambda: macro(PLACEHOLDER_COMMENT, skeleton, EMOJIS, NAMES)),
-         values, template)
-    template += (NO_REPLIES, END_REPLIES, END_ITEM)
-    return "".join(out), "".join(template)
+    template = Joining()
+    template.part(known((PLACEHOLDER_COMMENT, skeleton))
+                  or make((PLACEHOLDER_COMMENT, skeleton), lambda: macro(PLACEHOLDER_COMMENT, skeleton, EMOJIS, NAMES)))
+    for end in (NO_REPLIES, END_REPLIES, END_ITEM):
+        template.text(end)
+    return out.done(), template.done()
 
 
 def _macro(request: web.Request) -> Callable[..., Markup]:
