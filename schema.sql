@@ -466,3 +466,43 @@ CREATE TABLE notification_mail (
     kind    TEXT NOT NULL,
     PRIMARY KEY (user_id, kind)
 );
+
+-- Stamps of each post's comment section: its comments, their reactions, and the members it
+-- shows (migration 0016).
+CREATE TABLE comment_section_stamps (
+    post_id         INTEGER PRIMARY KEY,  -- 0: the members shown in every section
+    comments_stamp  INTEGER NOT NULL,
+    reactions_stamp INTEGER NOT NULL
+);
+
+CREATE TRIGGER comment_section_comment_added AFTER INSERT ON comments BEGIN
+    INSERT INTO comment_section_stamps VALUES (new.post_id, random(), random())
+        ON CONFLICT (post_id) DO UPDATE SET comments_stamp = excluded.comments_stamp;
+END;
+CREATE TRIGGER comment_section_comment_changed AFTER UPDATE ON comments BEGIN
+    INSERT INTO comment_section_stamps VALUES (old.post_id, random(), random())
+        ON CONFLICT (post_id) DO UPDATE SET comments_stamp = excluded.comments_stamp;
+    INSERT INTO comment_section_stamps VALUES (new.post_id, random(), random())
+        ON CONFLICT (post_id) DO UPDATE SET comments_stamp = excluded.comments_stamp;
+END;
+CREATE TRIGGER comment_section_comment_removed AFTER DELETE ON comments BEGIN
+    INSERT INTO comment_section_stamps VALUES (old.post_id, random(), random())
+        ON CONFLICT (post_id) DO UPDATE SET comments_stamp = excluded.comments_stamp;
+END;
+CREATE TRIGGER comment_section_reaction_added AFTER INSERT ON comment_reactions BEGIN
+    INSERT INTO comment_section_stamps SELECT post_id, random(), random() FROM comments WHERE id = new.comment_id
+        ON CONFLICT (post_id) DO UPDATE SET reactions_stamp = excluded.reactions_stamp;
+END;
+CREATE TRIGGER comment_section_reaction_removed AFTER DELETE ON comment_reactions BEGIN
+    INSERT INTO comment_section_stamps SELECT post_id, random(), random() FROM comments WHERE id = old.comment_id
+        ON CONFLICT (post_id) DO UPDATE SET reactions_stamp = excluded.reactions_stamp;
+END;
+CREATE TRIGGER comment_section_member_changed
+    AFTER UPDATE OF username, display_name, avatar_small, deleted_at ON users BEGIN
+    INSERT INTO comment_section_stamps VALUES (0, random(), random())
+        ON CONFLICT (post_id) DO UPDATE SET comments_stamp = excluded.comments_stamp;
+END;
+CREATE TRIGGER comment_section_member_removed AFTER DELETE ON users BEGIN
+    INSERT INTO comment_section_stamps VALUES (0, random(), random())
+        ON CONFLICT (post_id) DO UPDATE SET comments_stamp = excluded.comments_stamp;
+END;

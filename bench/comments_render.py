@@ -11,10 +11,12 @@ edited and one deleted. Then it GETs the post page with a unique query string (s
 cache never answers) as three readers: anonymous, bob (a member who wrote some comments) and
 alice (the post's author, who moderates). The time of a render is measured inside the server,
 around the handler (the innermost middleware): the comments' query, the reactions' query and
-the template. Reported: median, p90 and p99 of that, and of the whole round trip, twice: with
-nothing changed between renders, and with a change before every render (the database's change
-callbacks run, as after any write: what remembers query results forgets them), which is what
-readers pay while comments arrive. The two queries are also timed alone.
+the template. Reported: median, p90 and p99 of that, and of the whole round trip, three times:
+with nothing changed between renders; with a write elsewhere before every render (a reaction
+given or taken back on another post's comment: what remembers query results forgets them, and
+the section's kept comments are read again only if its stamps changed); and with a write in
+this post's comment section before every render (a reaction on one of its comments), which is
+what its readers pay while comments arrive. The two queries are also timed alone.
 
 `--profile` runs cProfile around the handler only and prints its top lines (by own time).
 Not part of the test suite; see bench/README.md.
@@ -33,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import aiohttp
 from aiohttp import web
@@ -97,8 +100,9 @@ class Browser:
         await self.form("/register", {"username": username, "email": f"{username}@example.com", "password": PASSWORD})
 
 
-async def build(app: web.Application, alice: Browser, bob: Browser, carol: Browser, count: int) -> str:
-    """The post's path, with `count` comments on it."""
+async def build(app: web.Application, alice: Browser, bob: Browser, carol: Browser, count: int
+                ) -> tuple[str, Changes]:
+    """The post's path, with `count` comments on it, and the writes to make between renders."""
     for browser, name in ((alice, "alice"), (bob, "bob"), (carol, "carol")):
         await browser.register(name)
     path = await alice.form("/posts/new", {"title": "A post with many comments", "body": "Some words to discuss.",
@@ -125,7 +129,24 @@ async def build(app: web.Application, alice: Browser, bob: Browser, carol: Brows
             await edit_comment(app, comment, people[0], comment.body + "\n\nEdited: a second thought.")
     if len(comments) >= 2:
         await delete_comment(app, comments[-2])  # a reply, deleted
-    return path
+    other_path = await alice.form("/posts/new", {"title": "Another post", "body": "Elsewhere.", "summary": "",
+                                                 "tags": "bench", "status": "published"}, form_page="/posts/new")
+    other_post = await store.posts.by_id(int(other_path.split("/")[2]))
+    assert other_post is not None
+    elsewhere = await add_comment(app, other_post, people[1], "A comment on another post.", None)
+
+    async def write_elsewhere() -> None:
+        await react(app, elsewhere, people[2], EMOJIS[0])  # given, then taken back, and so on
+
+    async def write_here() -> None:
+        await react(app, comments[0], people[2], EMOJIS[1])
+
+    return path, Changes(write_elsewhere, write_here)
+
+
+class Changes(NamedTuple):
+    elsewhere: Callable[[], Awaitable[object]]
+    here: Callable[[], Awaitable[object]]
 
 
 def timing_middleware(times: list[float], profiler: cProfile.Profile | None) -> Callable[..., Awaitable[web.StreamResponse]]:
@@ -146,13 +167,13 @@ def timing_middleware(times: list[float], profiler: cProfile.Profile | None) -> 
     return timed
 
 
-async def measure(browser: Browser, path: str, renders: int, times: list[float], changed: Callable[[], None] | None
-                  ) -> tuple[list[float], list[float]]:
+async def measure(browser: Browser, path: str, renders: int, times: list[float],
+                  change: Callable[[], Awaitable[object]] | None) -> tuple[list[float], list[float]]:
     times.clear()
     round_trips = []
     for n in range(renders):
-        if changed is not None:
-            changed()
+        if change is not None:
+            await change()
         started = time.perf_counter()
         async with browser.session.get(f"{browser.base}{path}?{MARKER}={n}-{time.monotonic_ns()}") as response:
             assert response.status == 200
@@ -187,27 +208,22 @@ async def main(args: argparse.Namespace) -> None:
         base = str(server.make_url("")).rstrip("/")
         anonymous, alice, bob, carol = (Browser(base) for _ in range(4))
         try:
-            path = await build(app, alice, bob, carol, args.comments)
+            path, changes = await build(app, alice, bob, carol, args.comments)
             async with anonymous.session.get(base + path) as response:
                 page = await response.text()
             shown = len(re.findall(r'data-comment-id="\d+"', page))
             print(f"post {path}: {shown} comments shown, page {len(page.encode()):,} bytes (anonymous)")
             await time_queries(app, int(path.split("/")[2]), args.renders)
-            db = app[STORE].db
-
-            def changed() -> None:  # what any write does, here or (noticed) in another process
-                for forget in db.on_change:
-                    forget()
-
-            for after_change in (False, True):
-                print("after a change (every render):" if after_change else "nothing changed between renders:")
+            for heading, change in (("nothing changed between renders:", None),
+                                    ("a write elsewhere before every render:", changes.elsewhere),
+                                    ("a write in this post's comments before every render:", changes.here)):
+                print(heading)
                 for name, browser in (("anonymous", anonymous), ("member (bob)", bob),
                                       ("author/moderator (alice)", alice)):
                     await measure(browser, path, min(50, args.renders), times, None)  # warm up
                     if profiler is not None:
                         profiler.clear()  # the warm-up is not profiled
-                    handler, round_trip = await measure(browser, path, args.renders, times,
-                                                        changed if after_change else None)
+                    handler, round_trip = await measure(browser, path, args.renders, times, change)
                     print(f"  {name:24} handler p50 {percentile(handler, 50):6.2f} ms"
                           f"  p90 {percentile(handler, 90):6.2f}  p99 {percentile(handler, 99):6.2f}"
                           f"  | round trip p50 {percentile(round_trip, 50):6.2f}  p99 {percentile(round_trip, 99):6.2f}"

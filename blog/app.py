@@ -133,7 +133,8 @@ def create_app(config: Config) -> web.Application:
     app[SHARED_PAGES] = SharedPages(store.db)
     app[DOCUMENTS] = Remembered(store.db, max_entries=200)
     app[COMMENT_HTML] = KeptHtml(max_entries=COMMENT_PARTS_KEPT)
-    store.db.on_change.append(app[COMMENT_HTML].joins.clear)
+    for section in (store.comments, store.reactions):
+        section.on_section_let_go(app[COMMENT_HTML].joins.forget_post)
     app.cleanup_ctx.append(_store)
     app.on_startup.append(lambda app: _load_session_key(app, key))
     app.cleanup_ctx.append(_password_workers)

@@ -111,6 +111,27 @@ async def test_reactions_show_who_pressed_and_counts_for_each_reader(client, oth
     assert 'title="party: carol">🎉<span class="count">1</span>' in thread_of(seen["anonymous"], bob_comment)
 
 
+async def test_reactions_names_and_deletions_made_by_another_process_show_here_at_once(
+        client, other_browser, make_client, config):
+    from .conftest import login
+
+    post, bob_comment, browsers = await roles(client, other_browser)
+    await comment(browsers["carol"], post, "Carol's reply")
+    carol_comment = comment_ids(await (await client.get(post)).text())[-1]
+    await pages(post, **browsers)  # every kind of reader's list kept here
+    there = await make_client(config)  # a second app on the same database, as `serve --workers 2`
+    assert (await login(there, "carol")).status == 303
+    assert (await post_form(there, f"{post}/comments/{bob_comment}/react", {"emoji": "🎉"}, form_page=post)).status == 303
+    for name, page in (await pages(post, **browsers)).items():
+        assert 'title="party: carol">🎉<span class="count">1</span>' in thread_of(page, bob_comment), name
+    assert (await save_profile(there, display_name="Caroline")).status == 303
+    for name, page in (await pages(post, **browsers)).items():
+        assert 'href="/authors/carol">Caroline</a>' in page and 'title="party: carol"' in page, name
+    assert (await post_form(there, f"{post}/comments/{carol_comment}/delete", {}, form_page=post)).status == 303
+    for name, page in (await pages(post, **browsers)).items():
+        assert "Carol's reply" not in page and comment_ids(page) == [bob_comment], name
+
+
 async def test_a_new_display_name_shows_on_the_next_request(client, other_browser):
     post, bob_comment, browsers = await roles(client, other_browser)
     await pages(post, **browsers)
@@ -187,10 +208,27 @@ async def test_the_edit_link_leaves_when_the_window_closes_though_nothing_was_wr
     assert edit_link in thread_of((await pages(post, alice=browsers["alice"]))["alice"], bob_comment)  # the admin's
 
 
-async def test_kept_lists_are_let_go_at_the_next_write(client, other_browser):
+async def test_kept_lists_stay_through_writes_elsewhere_and_go_when_their_section_changes(
+        client, other_browser, monkeypatch):
+    from blog.views import comment_list
+
     post, bob_comment, browsers = await roles(client, other_browser)
+    other_post = await publish(client, "Another post")
     await pages(post, **browsers)
-    joins = client.app[COMMENT_HTML].joins
-    assert len(joins) == 4  # one list per kind of reader
-    await comment(browsers["carol"], post, "Any write")  # the lists' sources are replaced: none can match again
-    assert len(joins) <= 1  # carol's, made again when she was sent back to the post
+    joins, kept = 0, client.app[COMMENT_HTML].joins
+    real_joined = comment_list._joined
+
+    def counting_joined(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal joins
+        joins += args[0].path == post  # not the other post's page, where carol went to comment
+        return real_joined(*args, **kwargs)
+
+    monkeypatch.setattr(comment_list, "_joined", counting_joined)
+    assert (await comment(browsers["carol"], other_post, "Elsewhere")).status == 303  # writes on another post
+    await publish(client, "A third post")
+    seen = await pages(post, **browsers)
+    assert joins == 0 and len(kept) == 4  # one list per kind of reader, still the same
+    assert all("Bob's <strong>first</strong> thought" in page and "Elsewhere" not in page for page in seen.values())
+    assert (await comment(browsers["carol"], post, "Here")).status == 303
+    assert "Here" in await (await browsers["anonymous"].get(f"{post}?after")).text()
+    assert joins == 1 and len(kept) == 1  # the section was read anew: the other kinds' lists were let go

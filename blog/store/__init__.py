@@ -62,7 +62,7 @@ class Store:
         self.sitemap = Sitemap(self.db)
         self.kept_forms = KeptForms(self.db)
         self.notifications = Notifications(self.db)
-        self.reactions = Reactions(self.db)
+        self.reactions = Reactions(self.db, self.comments.section_stamps)
         self.messages = Messages(self.db)
 
     async def open(self) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 from blog import clock
 from blog.store.db import Database, Row
-from blog.store.remembered import Remembered
+from blog.store.remembered import Stamped
 
 AUTHOR_COLUMNS = (
     "CASE WHEN users.deleted_at IS NOT NULL THEN 'deleted user' WHEN users.display_name != ''"
@@ -70,6 +70,47 @@ class CommentVersion:
     replaced_by: str | None  # the editor's username
 
 
+class SectionStamps:
+    """The stamps of a post's comments and of their reactions, and of the members sections show
+    (names, pictures: the comments stamp of post_id 0), made anew by triggers at each change of
+    them (migration 0016): what was read of a section is still true while its stamps read the
+    same. Read once per post between two changes (a page's comments and reactions both ask)."""
+
+    def __init__(self, db: Database, max_entries: int = 1000) -> None:
+        self.db = db
+        self.max_entries = max_entries
+        self._read: dict[int, tuple[int | None, int | None, int | None]] = {}
+        self._generation = 0
+        db.on_change.append(self._changed)
+
+    def _changed(self) -> None:
+        self._generation += 1
+        self._read.clear()
+
+    async def of_comments(self, post_id: int) -> tuple[int | None, int | None]:
+        comments, _, members = await self._of(post_id)
+        return comments, members
+
+    async def of_reactions(self, post_id: int) -> tuple[int | None, int | None]:
+        _, reactions, members = await self._of(post_id)
+        return reactions, members
+
+    async def _of(self, post_id: int) -> tuple[int | None, int | None, int | None]:
+        stamps = self._read.get(post_id)
+        if stamps is None:
+            generation = self._generation
+            row = await self.db.fetchone(
+                "SELECT (SELECT comments_stamp FROM comment_section_stamps WHERE post_id = ?),"
+                " (SELECT reactions_stamp FROM comment_section_stamps WHERE post_id = ?),"
+                " (SELECT comments_stamp FROM comment_section_stamps WHERE post_id = 0)", (post_id, post_id))
+            stamps = (None, None, None) if row is None else (row[0], row[1], row[2])
+            if generation == self._generation:  # else it may predate the change: not for later readers
+                if len(self._read) >= self.max_entries:
+                    self._read.clear()
+                self._read[post_id] = stamps
+        return stamps
+
+
 def _comment(row: Row) -> Comment:
     # By position (COMMENT_SELECT's columns are Comment's fields, in order): a page reads up to
     # a thousand of these, and building a dict of each row cost more than the query itself.
@@ -81,12 +122,19 @@ def _comment(row: Row) -> Comment:
 class Comments:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._shown: Remembered[Sequence[Comment]] = Remembered(db, max_entries=PAGES_REMEMBERED)
+        self.section_stamps = SectionStamps(db)
+        self._shown: Stamped[int, Sequence[Comment]] = Stamped(db, PAGES_REMEMBERED, self.section_stamps.of_comments)
+
+    def on_section_let_go(self, callback: Callable[[int], None]) -> None:
+        """`callback(post_id)` when a post's kept section is read anew or pushed out."""
+        self._shown.on_let_go.append(callback)
 
     async def shown_on_page(self, post_id: int) -> Sequence[Comment]:
-        """The post's comments as of_post reads them, remembered until the next change: for the
-        post page, whose request noticed other processes' changes before it began (a live
-        socket's messages do not, so they read with of_post). Shared: never change it."""
+        """The post's comments as of_post reads them, kept while the section's stamps read the
+        same: for the post page, whose request noticed other processes' changes before it began
+        (a live socket's messages do not, so they read with of_post). The very same tuple until
+        the section changes, so what is made from it can be kept by its identity. Shared: never
+        change it."""
         comments = await self._shown.get(post_id, lambda: self._tuple_of_post(post_id))
         return comments if comments is not None else ()
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from blog import clock
+from blog.store.comments import SectionStamps
 from blog.store.db import Database, Row
-from blog.store.remembered import Remembered
+from blog.store.remembered import Stamped
 
 _SELECT = (
     "SELECT comment_reactions.comment_id, comment_reactions.emoji, users.username"
@@ -42,12 +43,17 @@ def _grouped(rows: list[Row]) -> dict[int, list[Reaction]]:
 
 
 class Reactions:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, section_stamps: SectionStamps) -> None:
         self.db = db
-        self._shown: Remembered[Mapping[int, Sequence[Reaction]]] = Remembered(db, max_entries=50)
+        self._shown: Stamped[int, Mapping[int, Sequence[Reaction]]] = Stamped(db, 50, section_stamps.of_reactions)
+
+    def on_section_let_go(self, callback: Callable[[int], None]) -> None:
+        """`callback(post_id)` when a post's kept section is read anew or pushed out."""
+        self._shown.on_let_go.append(callback)
 
     async def shown_on_page(self, post_id: int) -> Mapping[int, Sequence[Reaction]]:
-        """of_post, remembered until the next change, for the post page (see Comments.shown_on_page)."""
+        """of_post, kept while the section's reactions stamps read the same, for the post page
+        (see Comments.shown_on_page)."""
         given = await self._shown.get(post_id, lambda: self._frozen_of_post(post_id))
         return given if given is not None else {}
 

@@ -107,8 +107,8 @@ class Joining:
 
 class KeptJoins:
     """Joined parts (a post's whole comment list for one kind of reader) kept while the objects
-    they were joined from are the very same (remembered query results, which every change
-    replaces) and until a moment (ISO 8601, UTC: when a member's edit window for one of their
+    they were joined from are the very same (kept query results, which every change of the
+    post's comment section replaces) and until a moment (ISO 8601, UTC: when a member's edit window for one of their
     comments closes). At most `max_bytes`, the least recently used leaving first: a member's
     list of a long thread is hundreds of kilobytes."""
 
@@ -143,11 +143,12 @@ class KeptJoins:
     def _forget(self, key: Hashable) -> None:
         self._size -= self._joins.pop(key)[3]
 
-    def clear(self) -> None:
-        """At every change: each entry's sources have been replaced, so none can match again,
-        and what they hold (whole comment lists) should not wait for the LRU to leave."""
-        self._joins.clear()
-        self._size = 0
+    def forget_post(self, post_id: int) -> None:
+        """When a post's sources are let go (read anew): its entries, keyed by the post's id
+        first, can never match again, and what they hold (whole comment lists, and the sources
+        themselves) should not wait for the LRU to leave."""
+        for key in [key for key in self._joins if isinstance(key, tuple) and key[0] == post_id]:
+            self._forget(key)
 
     def __len__(self) -> int:
         return len(self._joins)
