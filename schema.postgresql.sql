@@ -484,13 +484,25 @@ BEGIN
         ON CONFLICT (post_id) DO UPDATE SET comments_stamp = excluded.comments_stamp;
 END $$;
 
+-- A comment that leaves a section takes its reactions along: their rows go by a cascade (or
+-- stay, for a move), and a reaction trigger that runs after the comment left cannot find its
+-- post. So both stamps change, also in the section it went to.
+CREATE FUNCTION blog_stamp_comments_and_reactions(section BIGINT) RETURNS VOID LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO comment_section_stamps VALUES (section, blog_random_stamp(), blog_random_stamp())
+        ON CONFLICT (post_id) DO UPDATE SET comments_stamp = excluded.comments_stamp,
+                                            reactions_stamp = excluded.reactions_stamp;
+END $$;
+
 CREATE FUNCTION blog_comment_section_changed() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM blog_stamp_comments(OLD.post_id);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND OLD.post_id = NEW.post_id) THEN
         PERFORM blog_stamp_comments(NEW.post_id);
+    ELSE
+        PERFORM blog_stamp_comments_and_reactions(OLD.post_id);
+        IF TG_OP = 'UPDATE' THEN
+            PERFORM blog_stamp_comments_and_reactions(NEW.post_id);
+        END IF;
     END IF;
     RETURN NULL;
 END $$;
@@ -514,5 +526,10 @@ BEGIN
     RETURN NULL;
 END $$;
 CREATE TRIGGER comment_section_member_changed
-    AFTER UPDATE OF username, display_name, avatar_small, deleted_at OR DELETE ON users
+    AFTER UPDATE OF username, display_name, avatar_small, deleted_at ON users
+    FOR EACH ROW WHEN (OLD.username IS DISTINCT FROM NEW.username OR OLD.display_name IS DISTINCT FROM NEW.display_name
+                       OR OLD.avatar_small IS DISTINCT FROM NEW.avatar_small
+                       OR OLD.deleted_at IS DISTINCT FROM NEW.deleted_at)
+    EXECUTE FUNCTION blog_comment_section_member_changed();
+CREATE TRIGGER comment_section_member_removed AFTER DELETE ON users
     FOR EACH ROW EXECUTE FUNCTION blog_comment_section_member_changed();

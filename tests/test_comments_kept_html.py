@@ -132,6 +132,43 @@ async def test_reactions_names_and_deletions_made_by_another_process_show_here_a
         assert "Carol's reply" not in page and comment_ids(page) == [bob_comment], name
 
 
+async def test_a_new_comment_never_shows_the_reactions_of_a_deleted_one(client, other_browser):
+    """Deleting a comment deletes its reactions by a cascade, which its section's reactions
+    must follow; SQLite may hand the deleted comment's id to the next comment."""
+    post, bob_comment, browsers = await roles(client, other_browser)
+    await comment(browsers["carol"], post, "Carol's reply")
+    carol_comment = comment_ids(await (await client.get(post)).text())[-1]
+    assert (await post_form(browsers["bob"], f"{post}/comments/{carol_comment}/react", {"emoji": "🎉"},
+                            form_page=post)).status == 303
+    assert 'title="party: bob"' in thread_of((await pages(post, **browsers))["anonymous"], carol_comment)
+    assert (await post_form(browsers["carol"], f"{post}/comments/{carol_comment}/delete", {},
+                            form_page=post)).status == 303
+    await pages(post, **browsers)
+    await comment(browsers["carol"], post, "A brand new comment")
+    for name, page in (await pages(post, **browsers)).items():
+        assert "A brand new comment" in page and 'title="party: bob"' not in page, name
+
+
+async def test_edit_links_and_how_long_they_are_kept_are_decided_at_one_moment(client, other_browser, monkeypatch):
+    """Bob's window closes while his list is being made: the list shows his Edit link only if
+    it is kept no longer than his window (were the two decided at two readings of the clock,
+    the link would stay until the thread next changed)."""
+    from datetime import timedelta
+
+    from blog import clock
+    from blog.keys import CONFIG
+    from blog.views import comment_list
+
+    post, bob_comment, browsers = await roles(client, other_browser)
+    moments = iter(["0000"])  # the first reading of the clock: still open; every later one: closed
+    monkeypatch.setattr(comment_list, "editable_since", lambda app: next(moments, "9999"))
+    edit_link = f"/comments/{bob_comment}/edit"
+    assert edit_link in thread_of((await pages(post, bob=browsers["bob"]))["bob"], bob_comment)
+    real_now, window = clock.now, client.app[CONFIG].comment_edit_minutes
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=window, seconds=1))
+    assert edit_link not in thread_of((await pages(post, bob=browsers["bob"]))["bob"], bob_comment)
+
+
 async def test_a_new_display_name_shows_on_the_next_request(client, other_browser):
     post, bob_comment, browsers = await roles(client, other_browser)
     await pages(post, **browsers)
@@ -226,6 +263,7 @@ async def test_kept_lists_stay_through_writes_elsewhere_and_go_when_their_sectio
     monkeypatch.setattr(comment_list, "_joined", counting_joined)
     assert (await comment(browsers["carol"], other_post, "Elsewhere")).status == 303  # writes on another post
     await publish(client, "A third post")
+    assert (await save_profile(browsers["bob"], bio="Only the bio: no section shows it")).status == 303
     seen = await pages(post, **browsers)
     assert joins == 0 and len(kept) == 4  # one list per kind of reader, still the same
     assert all("Bob's <strong>first</strong> thought" in page and "Elsewhere" not in page for page in seen.values())

@@ -98,16 +98,18 @@ async def comments_html(request: web.Request, post: Post, user: User | None, com
     values = {} if user is None else {
         CSRF: str(escape(ensure_csrf_token(await get_session(request)))).encode(), OWNER: str(escape(owner)).encode()}
     if reply.to is not None or not comments:  # one reader's own text, or nothing worth keeping
-        html, template = _joined(request, post, user, threads(comments), reactions, can_see_versions, reply)
+        html, template = _joined(request, post, user, threads(comments), reactions, can_see_versions, reply,
+                                 editable_since(request.app))
         return CommentsHtml(html.filled(values), Markup(template.filled(values).decode()), _as_of(comments))
     reader = None if user is None else (user.id, user.username, user.can_edit_any_post)
     key, sources, now = (post.id, post.slug, post.comments_open, post.author_id, can_see_versions, reader), \
         (comments, reactions), clock.now_iso()
     joined = kept.joins.get(key, sources, now)
     if joined is None:
-        html, template = _joined(request, post, user, threads(comments), reactions, can_see_versions, reply)
+        since = editable_since(request.app)  # one moment for the Edit links and for how long they stay
+        html, template = _joined(request, post, user, threads(comments), reactions, can_see_versions, reply, since)
         joined = html._replace(extra=_as_of(comments)), template
-        kept.joins.put(key, sources, _edits_close(request.app, user, comments), joined)
+        kept.joins.put(key, sources, _edits_close(request.app, user, comments, since), joined)
     return CommentsHtml(joined[0].filled(values), Markup(joined[1].filled(values).decode()), joined[0].extra)
 
 
@@ -115,26 +117,25 @@ def _as_of(comments: Sequence[Comment]) -> str:
     return max((comment.edited_at or comment.created_at for comment in comments), default="")
 
 
-def _edits_close(app: web.Application, user: User | None, comments: Sequence[Comment]) -> str:
-    """When the first of the member's comments still in their edit window leaves it (their
-    Edit buttons go then), or never."""
+def _edits_close(app: web.Application, user: User | None, comments: Sequence[Comment], since: str) -> str:
+    """When the first of the member's comments still in their edit window (written after
+    `since`) leaves it (their Edit buttons go then), or never."""
     if user is None or user.can_edit_any_post:
         return NEVER
-    since = editable_since(app)
     oldest_open = min((comment for comment in comments if comment.author_id == user.id and comment.created_at > since),
                       key=lambda comment: comment.created_at, default=None)
     return NEVER if oldest_open is None else editable_until(app, oldest_open)
 
 
 def _joined(request: web.Request, post: Post, user: User | None, thread_list: list[Thread],
-            reactions: Mapping[int, Sequence[Reaction]], can_see_versions: bool, reply: Reply) -> tuple[Joined, Joined]:
+            reactions: Mapping[int, Sequence[Reaction]], can_see_versions: bool, reply: Reply,
+            since: str) -> tuple[Joined, Joined]:
     """The threads' HTML and the template's, from each comment's kept part, with placeholders
-    where each reader's values go."""
+    where each reader's values go; comments written after `since` are still editable."""
     kept = request.config_dict[COMMENT_HTML]
     macro = _macro(request)
     csrf, owner_placeholder = kept.placeholder(CSRF), kept.placeholder(OWNER)
     known, make = kept.known, kept.make
-    since = editable_since(request.app)
     out = Joining()
     part, text = out.part, out.text
 
