@@ -52,6 +52,7 @@ PER_REQUEST_HEADERS = frozenset(("x-request-id", "set-cookie", "date", "content-
 SESSION_PAGE_SECONDS = 60.0
 # Paths whose parameters are known (the home page, each tag's page); past this many, start over.
 MAX_PATHS_LEARNT = 10_000
+MAX_PATH_LEARNT = 256  # characters, as sent
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,10 @@ class PageCache:
         return (base_url or f"{request.scheme}://{request.host}") + raw
 
     def learn(self, request: web.BaseRequest, reads: tuple[str, ...]) -> None:
-        """Notes what the page at this request's path reads of its query string."""
+        """Notes what the page at this request's path reads of its query string (not for a
+        path longer than any real page's: a tag page answers for any text)."""
         path = request.raw_path.partition("?")[0]
-        if self._reads.get(path) != reads:
+        if len(path) <= MAX_PATH_LEARNT and self._reads.get(path) != reads:
             if len(self._reads) >= MAX_PATHS_LEARNT:
                 self._reads.clear()
             self._reads[path] = reads
