@@ -230,6 +230,8 @@ async def test_tag_and_author_pages_list_only_their_posts(client, other_browser)
     assert listed_titles(await (await p.anon.get("/authors/alice")).text()) == ["Alice on Python"]
     empty = await p.anon.get("/tags/nothing-here")
     assert empty.status == 200 and "No posts have this tag yet." in await empty.text()
+    no_tag = await p.anon.get("/tags/%21%21%21")  # "!!!": nothing of it can be in a tag
+    assert no_tag.status == 404 and "There is no such tag" in await no_tag.text()
     assert (await p.anon.get("/authors/nobody")).status == 404
 
 

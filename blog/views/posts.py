@@ -107,9 +107,11 @@ async def index(request: web.Request) -> web.Response:
 
 
 async def by_tag(request: web.Request) -> web.Response:
-    tag = request.match_info["tag"]
-    if normalise_tag(tag) != tag and normalise_tag(tag):
-        raise web.HTTPMovedPermanently(location=str(request.app.router["tag"].url_for(tag=normalise_tag(tag))))
+    tag, normal = request.match_info["tag"], normalise_tag(request.match_info["tag"])
+    if not normal:  # no post can ever carry it
+        raise web.HTTPNotFound(text="There is no such tag: tags are made of letters, digits, - and _.")
+    if normal != tag:
+        raise web.HTTPMovedPermanently(location=str(request.app.router["tag"].url_for(tag=normal)))
 
     async def context() -> dict[str, Any]:
         site, heading = await current_site(request), f"Posts tagged “{tag}”"

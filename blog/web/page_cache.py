@@ -51,8 +51,9 @@ PER_REQUEST_HEADERS = frozenset(("x-request-id", "set-cookie", "date", "content-
 # when a request resolves the session, every few minutes) stays about right.
 SESSION_PAGE_SECONDS = 60.0
 # Paths whose parameters are known (the home page, each tag's page); past this many, start over.
+# Their paths are short: a tag page answers only for a tag as tags are written (40 characters
+# at most), and redirects or refuses any other text.
 MAX_PATHS_LEARNT = 10_000
-MAX_PATH_LEARNT = 256  # characters, as sent
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,9 @@ class PageCache:
         return (base_url or f"{request.scheme}://{request.host}") + raw
 
     def learn(self, request: web.BaseRequest, reads: tuple[str, ...]) -> None:
-        """Notes what the page at this request's path reads of its query string (not for a
-        path longer than any real page's: a tag page answers for any text)."""
+        """Notes what the page at this request's path reads of its query string."""
         path = request.raw_path.partition("?")[0]
-        if len(path) <= MAX_PATH_LEARNT and self._reads.get(path) != reads:
+        if self._reads.get(path) != reads:
             if len(self._reads) >= MAX_PATHS_LEARNT:
                 self._reads.clear()
             self._reads[path] = reads
