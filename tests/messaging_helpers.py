@@ -6,17 +6,22 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from aiohttp import ClientSession, ClientWebSocketResponse, WSMsgType
 from aiohttp.test_utils import TestClient
 
 from blog.keys import STORE
+from blog.store import Store
 
 from .conftest import post_form, register
 
 TIMEOUT = 5
+T = TypeVar("T")
 MESSAGE_IDS = re.compile(r'data-message-id="(\d+)"')
 
 
@@ -92,3 +97,19 @@ def conversation_line(html: str, username: str) -> str:
     found = re.search(rf'<li class="conversation-line[^"]*" data-username="{username}">(.*?)</li>', html, re.S)
     assert found, f"no conversation with {username}"
     return found.group(1)
+
+
+def right_now_elsewhere(database: str | Path, work: Callable[[Store], Awaitable[T]]) -> T:
+    """`work` on the database through a connection of its own, done before this returns: the
+    caller's event loop waits meanwhile, so nothing of its own happens in between. What another
+    process, or a tab's request, would do at that very moment."""
+    async def run() -> T:
+        store = Store(database)
+        await store.open()
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, run()).result()

@@ -7,17 +7,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import aiohttp
 
 from blog.keys import BROKER, MEMBERS, STORE
 from blog.live.broker import member_topic
-from blog.store import Store
 
 from .conftest import post_form, register
-from .messaging_helpers import caught_up, next_event, send
+from .messaging_helpers import caught_up, next_event, right_now_elsewhere, send
 
 
 async def test_a_message_arrives_at_once_with_the_recipients_counts(client, other_browser):
@@ -200,23 +197,9 @@ async def test_the_recipient_hears_of_a_message_only_once_its_notification_is_re
     class Tab:  # told the way the member socket is, the moment the message is published
         def deliver(self, message: str) -> None:
             if json.loads(message)["kind"] == "message":
-                unread_when_told.append(unread_notifications_seen_elsewhere(config.database, ben.id))
+                unread_when_told.append(right_now_elsewhere(
+                    config.database, lambda store: store.notifications.unread_counts(ben.id))[0])
 
     client.app[BROKER].subscribe_to(member_topic(ben.id), Tab())
     await send(client, "ben", "Are you there?")
     assert unread_when_told == [1]
-
-
-def unread_notifications_seen_elsewhere(database: str | Path, user_id: int) -> int:
-    """The member's unread notifications as another connection reads them right now (the
-    caller's event loop waits: nothing of its own can happen meanwhile)."""
-    async def read() -> int:
-        store = Store(database)
-        await store.open()
-        try:
-            return (await store.notifications.unread_counts(user_id))[0]
-        finally:
-            await store.close()
-
-    with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, read()).result()

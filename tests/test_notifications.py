@@ -5,16 +5,18 @@ each with an unsubscribe link that works without logging in."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from urllib.parse import urlsplit
 
 import pytest
 
 from blog.content.notifications import notify
-from blog.keys import MAILER, STORE
+from blog.keys import BROKER, MAILER, STORE
+from blog.live.broker import member_topic
 
 from .conftest import post_form, register
-from .messaging_helpers import nav_count, page, send
+from .messaging_helpers import nav_count, page, right_now_elsewhere, send
 from .test_api_helpers import auth
 from .test_comments import comment, publish
 
@@ -103,6 +105,25 @@ async def test_the_api_lists_and_marks_notifications(client, other_browser):
     assert (await chosen.json()) == {"mail": {"kinds": ["follow", "message"]}}
     bad = await client.put("/api/notifications/mail", json={"mail": {"kinds": ["spam"]}}, headers=auth(token))
     assert bad.status == 422 and "kinds" in (await bad.json())["errors"]
+
+
+async def test_a_message_an_open_tab_shows_at_once_is_not_mailed(client, other_browser, smtp_server, config):
+    await register(client, "ana")
+    ben = other_browser()
+    await register(ben, "ben")
+    await post_form(client, "/account/notification-mail", {"mail_message": "on"}, form_page="/account")
+    ana, ben_user = await client.app[STORE].users.by_username("ana"), await client.app[STORE].users.by_username("ben")
+
+    class Tab:  # ana's open tab, which marks the message seen the moment it arrives
+        def deliver(self, message: str) -> None:
+            if json.loads(message)["kind"] == "message":
+                right_now_elsewhere(config.database,
+                                    lambda store: store.notifications.mark_read_from(ana.id, "message", ben_user.id))
+
+    client.app[BROKER].subscribe_to(member_topic(ana.id), Tab())
+    await send(ben, "ana", "Seen at once")
+    await client.app[MAILER].drain()
+    assert smtp_server.messages == []  # she read it before the mail would have gone
 
 
 @pytest.fixture

@@ -116,10 +116,11 @@ async def _record_and_tell(app: web.Application, user_id: int, kind: str, actor_
 
 
 async def _mailed_already(app: web.Application, notification: Notification) -> bool:
-    """A conversation mails its first unread message only: ten messages in a row make one mail."""
+    """A conversation mails its first unread message only: ten messages in a row make one mail,
+    and none once an open tab has shown it (its notification is read by the time we get here)."""
     if notification.kind != "message" or notification.actor_id is None:
         return False
-    return await app[STORE].notifications.unread_from(notification.user_id, "message", notification.actor_id) > 1
+    return await app[STORE].notifications.unread_from(notification.user_id, "message", notification.actor_id) != 1
 
 
 @dataclass
