@@ -306,6 +306,8 @@ async def test_links_with_parameters_the_page_ignores_are_one_kept_page(client, 
     older = re.search(r'href="/\?before=([^"]+)"', text).group(1)
     spelled_out = await (await reader.get(f"/?bef%6Fre={older}&fbclid=click-7")).text()  # as the page reads it
     assert "Post number 0" in spelled_out and "Post number 11" not in spelled_out and len(pages) == 2
+    first_empty = await (await reader.get(f"/?before=&before={older}&fbclid=click-7")).text()  # the first is read
+    assert first_empty == text and len(pages) == 2
     assert (await reader.get("/?before=not-a-cursor&fbclid=click-8")).status == 400
     await publish(client, "Written after the clicks")
     assert "Written after the clicks" in await (await reader.get("/?fbclid=click-9")).text()
