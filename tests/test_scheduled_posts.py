@@ -9,6 +9,7 @@ import dataclasses
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from aiohttp import encode_basic_auth
 
 from blog import clock
@@ -207,3 +208,17 @@ async def test_two_apps_on_one_database_publish_once_and_both_show_it(aiohttp_cl
     await published_on_their_own(first.app[STORE], [number])
     assert "For both" in await (await second.get("/")).text()
     assert await first.app[STORE].db.fetchvalue("SELECT count(*) FROM revisions WHERE post_id = ?", (number,)) == 1
+
+
+async def test_the_publishing_job_stops_at_shutdown_even_right_after_a_write(client):
+    """A write wakes the job as the app shuts down: the job must still end (Python 3.11's
+    wait_for swallowed that cancel, and the app's cleanup waited on the job for ever)."""
+    from blog.ops.publishing import _publish_on_time
+
+    wake = asyncio.Event()
+    job = asyncio.create_task(_publish_on_time(client.app[STORE], wake))
+    await asyncio.sleep(0.05)  # the job has looked for due posts and waits
+    wake.set()
+    job.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(job, 5)

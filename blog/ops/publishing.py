@@ -51,8 +51,12 @@ async def _publish_on_time(store: Store, wake: asyncio.Event) -> None:
         except Exception:  # keep the job alive: a locked database now is free again later
             log.exception("publishing scheduled posts failed")
             wait = LONGEST_WAIT
+        # asyncio.timeout, not wait_for: in Python 3.11 wait_for swallows a cancel that comes as
+        # the event is set (a write just before shutdown), and the app's cleanup then waited
+        # on this job for ever (seen as a test run hanging in teardown, LONGEST_WAIT apart).
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), wait)
+            async with asyncio.timeout(wait):
+                await wake.wait()
 
 
 async def publishing_job(app: web.Application) -> AsyncIterator[None]:
