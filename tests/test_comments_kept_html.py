@@ -121,7 +121,8 @@ async def test_reactions_names_and_deletions_made_by_another_process_show_here_a
     await pages(post, **browsers)  # every kind of reader's list kept here
     there = await make_client(config)  # a second app on the same database, as `serve --workers 2`
     assert (await login(there, "carol")).status == 303
-    assert (await post_form(there, f"{post}/comments/{bob_comment}/react", {"emoji": "🎉"}, form_page=post)).status == 303
+    reacted = await post_form(there, f"{post}/comments/{bob_comment}/react", {"emoji": "🎉"}, form_page=post)
+    assert reacted.status == 303
     for name, page in (await pages(post, **browsers)).items():
         assert 'title="party: carol">🎉<span class="count">1</span>' in thread_of(page, bob_comment), name
     assert (await save_profile(there, display_name="Caroline")).status == 303

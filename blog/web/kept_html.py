@@ -108,9 +108,9 @@ class Joining:
 class KeptJoins:
     """Joined parts (a post's whole comment list for one kind of reader) kept while the objects
     they were joined from are the very same (kept query results, which every change of the
-    post's comment section replaces) and until a moment (ISO 8601, UTC: when a member's edit window for one of their
-    comments closes). At most `max_bytes`, the least recently used leaving first: a member's
-    list of a long thread is hundreds of kilobytes."""
+    post's comment section replaces) and until a moment (ISO 8601, UTC: when a member's edit
+    window for one of their comments closes). At most `max_bytes`, the least recently used
+    leaving first: a member's list of a long thread is hundreds of kilobytes."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes

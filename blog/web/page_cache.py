@@ -85,8 +85,8 @@ class PageCache:
         """A page's key: its public address (pages hold absolute links: canonical, Open Graph).
         The path and query are taken as the client sent them, which costs nothing, where the
         parsed URL costs a deep page's long query string a tenth of its time (two spellings of
-        one address are two entries, each made for its own spelling). Only a path whose page
-        said which parameters it reads has its query parsed, to keep those alone."""
+        one address are two entries, each made for its own spelling). A path whose page said
+        which parameters it reads keeps those alone (_read_as_sent)."""
         raw = request.raw_path
         path, question_mark, query = raw.partition("?")
         if question_mark and (reads := self._reads.get(path)) is not None:
@@ -142,6 +142,7 @@ class PageCache:
             _, oldest = self._pages.popitem(last=False)
             self._size -= len(oldest.body)
         return page
+
 
 def _read_as_sent(query: str, reads: tuple[str, ...]) -> str | None:
     """The pairs of a raw query string that the page reads, as sent: the first of each name,
