@@ -21,7 +21,7 @@ from blog.live.rooms import Reader, typing_event
 from blog.views.posts import load_post
 from blog.web.csrf import is_foreign_origin
 from blog.web.ids import storable_id
-from blog.web.sockets import opened
+from blog.web.sockets import gone, opened
 
 MAX_MESSAGE_BYTES = 4096
 HEARTBEAT_SECONDS = 20.0
@@ -58,7 +58,7 @@ async def live(request: web.Request) -> web.StreamResponse:
     # No compression: messages are small, and a zlib context per reader costs ~150 KiB.
     ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_MESSAGE_BYTES, compress=False)
     if not await opened(ws, request):
-        return ws
+        return gone()
     user = current_user(request)
     reader = Reader(ws, post.id, user.username if user else None, SEND_QUEUE_SIZE)
     rooms = request.config_dict[ROOMS]

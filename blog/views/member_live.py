@@ -25,7 +25,7 @@ from blog.store.users import User
 from blog.views.live import RateLimit
 from blog.web.csrf import is_foreign_origin
 from blog.web.ids import storable_id
-from blog.web.sockets import opened
+from blog.web.sockets import gone, opened
 from blog.web.urls import public_base
 
 MAX_MESSAGE_BYTES = 32 * 1024  # a message of 5,000 characters, each up to 4 bytes, and its JSON
@@ -55,7 +55,7 @@ async def member_live(request: web.Request) -> web.StreamResponse:
     # No compression: messages are small, and a zlib context per socket costs ~150 KiB.
     ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS, max_msg_size=MAX_MESSAGE_BYTES, compress=False)
     if not await opened(ws, request):
-        return ws
+        return gone()
     socket = MemberSocket(ws, user.id, user.username, SEND_QUEUE_SIZE)
     members = request.config_dict[MEMBERS]
     token = (await get_session(request)).get(SESSION_TOKEN)
