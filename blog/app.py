@@ -179,9 +179,11 @@ def answer_cached_pages_first_on(server: web.Server, app: web.Application) -> No
 
 
 async def _store(app: web.Application) -> AsyncIterator[None]:
-    await app[STORE].open()
-    yield
-    await app[STORE].close()
+    try:  # closed even when start-up stops half-way through opening it
+        await app[STORE].open()
+        yield
+    finally:
+        await app[STORE].close()
 
 
 async def _load_session_key(app: web.Application, key: SessionKey) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import stat
 import subprocess
@@ -138,3 +139,27 @@ def test_serve_on_a_port_in_use_says_so_in_one_line_and_creates_nothing(tmp_path
     assert len(output) == 1, output
     assert f"port {port} on 127.0.0.1 is already in use" in output[0] and "--port" in output[0]
     assert not data_dir.exists()  # no database, no secret key, no folder
+
+
+def test_serve_stopped_while_it_starts_exits_cleanly(tmp_path, database_url):
+    """A SIGTERM during start-up (systemd restarting it, Ctrl-C right after the command) ends
+    the server at once: no traceback from a database thread left behind, no hang."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BLOG_")}
+    if database_url:
+        env["BLOG_DATABASE_URL"] = database_url
+    for step in range(20):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "blog", "serve", "--port", str(free_port()), "--data-dir", str(tmp_path / str(step))],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        try:
+            first_line = process.stdout.readline()  # type: ignore[union-attr]
+            time.sleep(step * 0.002)  # somewhere in its start-up: the database opening, the jobs starting
+            process.send_signal(signal.SIGTERM)
+            output = first_line + process.communicate(timeout=20)[0]
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        # -SIGTERM: stopped before it listened for signals, as any program is.
+        assert process.returncode in (0, -signal.SIGTERM), output
+        assert "Traceback" not in output, output

@@ -44,8 +44,10 @@ async def _serve(app: web.Application, listener: socket.socket, access_log_class
                  prepare: Callable[[web.Server], None]) -> None:
     _stop_on_signals(asyncio.get_running_loop())
     runner = web.AppRunner(app, access_log_class=access_log_class)
-    await runner.setup()
     try:
+        # Inside the try: a signal during start-up still runs the cleanup of what had started
+        # (the database's threads, the jobs), or the loop closes under them.
+        await runner.setup()
         assert runner.server is not None
         prepare(runner.server)
         await web.SockSite(runner, listener).start()

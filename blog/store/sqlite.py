@@ -50,7 +50,8 @@ class SqliteDatabase(Database):
         self._stamp = ChangeStamp(self.path.with_name(self.path.name + "-changes"))
         self._writer = await self._connect()
         await self._migrate(self._writer)
-        self._readers = [await self._connect() for _ in range(self._reader_count)]
+        for _ in range(self._reader_count):  # one by one: close() finds each, should opening stop
+            self._readers.append(await self._connect())
         self._next_reader = itertools.cycle(self._readers)
 
     async def close(self) -> None:
@@ -66,7 +67,11 @@ class SqliteDatabase(Database):
         # isolation_level=None: we issue BEGIN ourselves, so reads never hold a transaction open.
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        await conn.executescript(PRAGMAS)
+        try:
+            await conn.executescript(PRAGMAS)
+        except BaseException:  # stopped while starting, say: its thread must not outlive the loop
+            await conn.close()
+            raise
         return conn
 
     async def _migrate(self, conn: aiosqlite.Connection) -> None:
