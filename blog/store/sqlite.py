@@ -10,6 +10,7 @@ of changes through a memory-mapped stamp (store/changes.py).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import sqlite3
@@ -30,6 +31,18 @@ PRAGMA busy_timeout = 5000;
 PRAGMA foreign_keys = ON;
 PRAGMA synchronous = NORMAL;
 """
+
+
+async def _open_connection(path: Path) -> aiosqlite.Connection:
+    # isolation_level=None: we issue BEGIN ourselves, so reads never hold a transaction open.
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        await conn.executescript(PRAGMAS)
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
 
 
 class SqliteDatabase(Database):
@@ -64,15 +77,15 @@ class SqliteDatabase(Database):
             self._stamp = None
 
     async def _connect(self) -> aiosqlite.Connection:
-        # isolation_level=None: we issue BEGIN ourselves, so reads never hold a transaction open.
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
+        # Shielded: a stop during start-up lets the connection finish opening, then closes it.
+        # Cancelled half-way, aiosqlite's thread would answer a loop already closed (a traceback).
+        opening = asyncio.ensure_future(_open_connection(self.path))
         try:
-            await conn.executescript(PRAGMAS)
-        except BaseException:  # stopped while starting, say: its thread must not outlive the loop
-            await conn.close()
+            return await asyncio.shield(opening)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await (await opening).close()
             raise
-        return conn
 
     async def _migrate(self, conn: aiosqlite.Connection) -> None:
         version = await self._version(conn)
