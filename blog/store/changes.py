@@ -30,10 +30,17 @@ class ChangeStamp:
         return self._map[:STAMP_SIZE]
 
     def stamp(self) -> None:
-        """Marks a change for every process (our own included, which has just seen it)."""
+        """Marks a change for every process (our own included, which has just seen it).
+
+        Unless another process's stamp is still unseen here: our stamp overwrites it, so
+        marking ours seen would lose theirs, and with it their live events until the next
+        stamp. (Only a stamp landing between the read and the write below can still go
+        unnoticed; the mapping has no compare-and-swap.)"""
+        theirs_unseen = self.read() != self.seen
         fresh = os.urandom(STAMP_SIZE)
         self._map[:STAMP_SIZE] = fresh
-        self.seen = fresh
+        if not theirs_unseen:
+            self.seen = fresh
 
     def changed_elsewhere(self) -> bool:
         current = self.read()
