@@ -73,6 +73,14 @@ def mail_config(tmp_path: Path, smtp_server) -> Config:  # type: ignore[no-untyp
 
 
 @pytest.fixture
+def aiohttp_client(database_url: str, aiohttp_client):  # type: ignore[no-untyped-def]
+    """pytest-aiohttp's, made to depend on the test's database: fixtures end in the reverse of
+    the order they began, so the apps close before their database is dropped. Otherwise the drop
+    ends their connections under a task still running (a live socket's goodbye, the pool)."""
+    return aiohttp_client
+
+
+@pytest.fixture
 def make_client(aiohttp_client) -> Callable[..., Awaitable[TestClient]]:  # type: ignore[no-untyped-def]
     """Builds a client for an app with the given config (a second client shares the app's server)."""
 
