@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import asyncpg
@@ -83,6 +84,47 @@ async def test_failed_write_transaction_rolls_back(config):
             await tx.insert("INSERT INTO users (username, email, password_hash, role, created_at)"
                             " VALUES ('a', 'a@example.com', 'x', 'author', 'now')")
         assert await db.fetchvalue("SELECT COUNT(*) FROM users") == 1
+    finally:
+        await store.close()
+
+
+async def test_a_stop_in_the_middle_of_writes_leaves_the_store_able_to_close(config):
+    """A stop cancels whatever is writing (the publishing job at start-up, a request). Wherever
+    the cancel lands (waiting for a connection, in BEGIN, in a statement, in COMMIT), the store
+    still closes: a connection kept by a cancelled BEGIN once made PostgreSQL's pool wait for
+    it for ever, and `serve` hung on SIGTERM. What was cut off is not half-written either."""
+    store = Store(config.database)
+    await store.open()
+    db = store.db
+    committed: list[str] = []
+
+    async def write(name: str) -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO site_settings (name, value) VALUES (?, '1')", (name,))
+            await tx.execute("UPDATE site_settings SET value = '2' WHERE name = ?", (name,))
+        committed.append(name)
+
+    try:
+        turns = 0
+        while not committed and turns < 20_000:  # every point of a write, a loop turn apart
+            task = asyncio.create_task(write(f"s{turns}"))
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            turns += 1
+        rows = await db.fetchall("SELECT name, value FROM site_settings WHERE name LIKE 's%'")
+        assert committed, "no write ever finished: the cancels did not reach every point"
+        assert {row[1] for row in rows} == {"2"}  # none half-written
+        assert set(committed) <= {row[0] for row in rows}
+    finally:
+        await asyncio.wait_for(store.close(), 20)
+    store = Store(config.database)  # and the database is fine for the next start
+    await store.open()
+    try:
+        async with store.db.transaction() as tx:
+            await tx.execute("INSERT INTO site_settings (name, value) VALUES ('after', '3')")
+        assert await store.db.fetchvalue("SELECT value FROM site_settings WHERE name = 'after'") == "3"
     finally:
         await store.close()
 

@@ -133,10 +133,21 @@ async def _begin(pool: asyncpg.Pool) -> tuple[PoolConnection, asyncpg.transactio
             await pool.release(conn)
             if attempt == RETRIES:
                 raise
-            # One cut connection means the server probably cut them all: replace every one.
-            await pool.expire_connections()
-            log.warning("a pooled connection was lost; beginning again on another")
+        except asyncio.CancelledError:  # unreleased, it would keep pool.close() waiting for ever
+            _end_unfinished(conn)
+            await pool.release(conn)
+            raise
+        # One cut connection means the server probably cut them all: replace every one.
+        await pool.expire_connections()
+        log.warning("a pooled connection was lost; beginning again on another")
     raise AssertionError("unreachable")
+
+
+def _end_unfinished(conn: PoolConnection) -> None:
+    """Closes a connection whose task was cancelled in a transaction (a stop), perhaps in the
+    middle of a statement: a ROLLBACK there fails as "another operation is in progress", while
+    closing ends the transaction just as well. The pool opens a fresh one in its place."""
+    conn.terminate()
 
 
 class PostgresTransaction(Transaction):
@@ -258,11 +269,14 @@ class PostgresDatabase(Database):
                 yield tx
                 if notify:  # delivered when, and only if, the commit is
                     await tx.notify(CHANGES_CHANNEL, self.origin)
-            except BaseException:
+            except Exception:
                 if not conn.is_closed():
                     await transaction.rollback()
                 raise
             await transaction.commit()
+        except asyncio.CancelledError:
+            _end_unfinished(conn)
+            raise
         finally:
             await pool.release(conn)
         if notify:
