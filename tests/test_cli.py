@@ -148,18 +148,17 @@ def test_serve_stopped_while_it_starts_exits_cleanly(tmp_path, database_url):
     if database_url:
         env["BLOG_DATABASE_URL"] = database_url
     for step in range(20):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "blog", "serve", "--port", str(free_port()), "--data-dir", str(tmp_path / str(step))],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        try:
-            first_line = process.stdout.readline()  # type: ignore[union-attr]
-            time.sleep(step * 0.002)  # somewhere in its start-up: the database opening, the jobs starting
-            process.send_signal(signal.SIGTERM)
-            output = first_line + process.communicate(timeout=20)[0]
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+        with subprocess.Popen(  # closes its pipe even when it hangs (else a warning in a later test)
+                [sys.executable, "-m", "blog", "serve", "--port", str(free_port()), "--data-dir", str(tmp_path / str(step))],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env) as process:
+            try:
+                first_line = process.stdout.readline()  # type: ignore[union-attr]
+                time.sleep(step * 0.002)  # somewhere in its start-up: the database opening, the jobs starting
+                process.send_signal(signal.SIGTERM)
+                output = first_line + process.communicate(timeout=20)[0]
+            finally:
+                if process.poll() is None:
+                    process.kill()
         # -SIGTERM: stopped before it listened for signals, as any program is.
         assert process.returncode in (0, -signal.SIGTERM), output
         assert "Traceback" not in output, output
