@@ -14,10 +14,10 @@ from blog.keys import BROKER, STORE
 from blog.live.sqlite_broker import SqliteBroker
 
 from .conftest import register
-
-pytestmark = pytest.mark.sqlite_only("the SQLite broker's table between workers; PostgreSQL's is tests/test_many_servers.py")
 from .test_comments import comment, publish
 from .test_live import next_event
+
+pytestmark = pytest.mark.sqlite_only("the SQLite broker's table between workers; PostgreSQL's is tests/test_many_servers.py")
 
 PRUNE_INTERVAL = 0.2
 KEEP_SECONDS = 0.3
