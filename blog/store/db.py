@@ -166,9 +166,9 @@ class Database(Reads, ABC):
     @abstractmethod
     async def schema_version(self) -> int: ...
 
-    def notice_changes(self) -> None:
-        """Called before each request: runs on_change if another process changed the data
-        and this one has not heard of it yet (engines that are told at once need nothing)."""
+    async def notice_changes(self) -> None:
+        """Awaited before each request: runs on_change if another process changed the data
+        before now and this one has not heard of it yet."""
 
     def _changed(self) -> None:
         for callback in self.on_change:

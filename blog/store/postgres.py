@@ -37,6 +37,7 @@ from blog.store.db import (
     migrations,
     schema_path,
 )
+from blog.store.round_trips import SharedRoundTrip
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -49,6 +50,9 @@ log = logging.getLogger(__name__)
 CHANGES_CHANNEL = "blog_changes"
 POOL_MIN, POOL_MAX = 2, 10
 RECONNECT_PAUSE = 1.0
+# Longer than this for the listening connection's round trip before a request, and it is taken
+# as lost: it is closed and opened again, and every cache emptied (notifications may be missed).
+HEARD_TIMEOUT = 2.0
 # A pooled connection found cut (PostgreSQL restarted, a proxy timed out) is replaced, and the
 # read, or the BEGIN, tried again on another, this many times.
 RETRIES = 2
@@ -198,6 +202,8 @@ class PostgresDatabase(Database):
         self._listener: asyncio.Task[None] | None = None
         self._listening_conn: asyncpg.Connection[asyncpg.Record] | None = None
         self._listening = asyncio.Event()
+        self._listening_lock = asyncio.Lock()  # one statement at a time on that connection
+        self._heard = SharedRoundTrip(self._hear_what_was_sent)
         self._closing = False
 
     async def open(self) -> None:
@@ -292,8 +298,27 @@ class PostgresDatabase(Database):
         """Calls handler(payload) for every notification on `channel`, from any process."""
         new = channel not in self._channels
         self._channels.setdefault(channel, []).append(handler)
-        if new and self._listening_conn is not None and not self._listening_conn.is_closed():
-            await self._listening_conn.add_listener(channel, self._dispatch)
+        conn = self._listening_conn
+        if new and conn is not None and not conn.is_closed():
+            async with self._listening_lock:
+                await conn.add_listener(channel, self._dispatch)
+
+    async def notice_changes(self) -> None:
+        """Before each request: every commit of another process made before now has been
+        heard, and the caches it concerns emptied (round_trips.py)."""
+        await self._heard.passed()
+
+    async def _hear_what_was_sent(self) -> None:
+        conn = self._listening_conn
+        if conn is None or conn.is_closed():  # reconnecting: what another process changed is unknown
+            self._changed()
+            return
+        try:
+            async with self._listening_lock, asyncio.timeout(HEARD_TIMEOUT):
+                await conn.execute("SELECT 1")
+        except (TimeoutError, *LOST_CONNECTION, asyncpg.PostgresError) as exc:
+            log.warning("the connection that listens for changes did not answer (%r); opening another", exc)
+            conn.terminate()  # the listener opens another, and empties every cache
 
     def _heard_change(self, payload: str) -> None:
         if payload != self.origin:

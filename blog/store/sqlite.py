@@ -158,8 +158,9 @@ class SqliteDatabase(Database):
             self._stamp.stamp()
             self._changed()
 
-    def notice_changes(self) -> None:
-        """Called before each request: runs on_change if another process changed the data."""
+    async def notice_changes(self) -> None:
+        """Before each request: runs on_change if another process changed the data (the
+        stamp in shared memory is always current: nothing to wait for)."""
         if self._stamp is not None and self._stamp.changed_elsewhere():
             self._changed()
 

@@ -12,7 +12,7 @@ answers the same pages through that middleware."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 from aiohttp import web
 
@@ -23,7 +23,7 @@ APP_ONLY_PREFIXES = tuple(prefix + "/" for prefix in (API_PREFIX, STATIC_PREFIX,
 
 
 def answer_cached_pages_first(server: web.Server, cache: PageCache, *, base_url: str,
-                              notice_changes: Callable[[], None], request_ids: Iterator[str],
+                              notice_changes: Callable[[], Awaitable[None]], request_ids: Iterator[str],
                               before_sending: Callable[[web.BaseRequest], object] | None) -> None:
     """Puts the cache in front of `server`'s handler (the app). `before_sending` sees each
     request answered here (the access log's client address needs the configuration)."""
@@ -31,12 +31,16 @@ def answer_cached_pages_first(server: web.Server, cache: PageCache, *, base_url:
 
     async def handler(request: web.BaseRequest) -> web.StreamResponse:
         if (request.method == "GET" or request.method == "HEAD") and _for_everybody(request):
-            notice_changes()  # other processes' writes, before the cache is read
-            page = cache.get(cache.address(request, base_url))
-            if page is not None:
-                if before_sending is not None:
-                    before_sending(request)
-                return send_cached(request, page, next(request_ids))
+            address = cache.address(request, base_url)
+            # A page is here: first hear of other processes' writes, which may empty it. (A miss
+            # goes on to the app, whose first middleware waits for them: once is enough.)
+            if cache.get(address) is not None:
+                await notice_changes()
+                page = cache.get(address)
+                if page is not None:
+                    if before_sending is not None:
+                        before_sending(request)
+                    return send_cached(request, page, next(request_ids))
         return await app_handler(request)
 
     server.request_handler = handler

@@ -23,7 +23,7 @@ import hashlib
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -184,7 +184,7 @@ def send_cached(request: web.BaseRequest, page: CachedPage, request_id: str) -> 
 
 
 def serve_cached_pages(cache: PageCache, session_pages: PageCache, *, session_cookie: str, base_url: str,
-                       notice_changes: Callable[[], None], request_ids: Iterator[str]) -> Middleware:
+                       notice_changes: Callable[[], Awaitable[None]], request_ids: Iterator[str]) -> Middleware:
     """The first middleware: `cache` for readers without `session_cookie`, `session_pages`
     for signed-in readers' shared pages. `notice_changes` runs before anything else in every
     request (other processes' writes)."""
@@ -192,7 +192,7 @@ def serve_cached_pages(cache: PageCache, session_pages: PageCache, *, session_co
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        notice_changes()
+        await notice_changes()
         if request.method not in ("GET", "HEAD") or "Upgrade" in request.headers \
                 or "Authorization" in request.headers or request.path.startswith(UNCACHED_PREFIXES):
             return await handler(request)
