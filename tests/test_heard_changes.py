@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import pytest
 
 from blog.store import Store
@@ -72,3 +73,29 @@ async def test_a_stop_during_a_round_trip_leaves_nobody_waiting():
     assert sending is not None
     sending.cancel()
     await asyncio.wait_for(asyncio.gather(waiting, later), 5)
+
+
+@pytest.mark.postgresql_only("PostgreSQL's connection pool")
+async def test_pooled_postgresql_connections_go_back_without_a_reset_and_carry_nothing_over(database_url):
+    store = Store(database_url)
+    await store.open()
+    watcher = await asyncpg.connect(database_url)
+    try:
+        db = store.db
+        with pytest.raises(RuntimeError):  # a transaction that fails half-way
+            async with db.transaction() as tx:
+                await tx.lock("pool test")
+                await tx.insert("INSERT INTO users (username, email, password_hash, role, created_at)"
+                                " VALUES ('a', 'a@example.com', 'x', 'author', 'now')")
+                raise RuntimeError("the request failed")
+        for _ in range(4):  # over every pooled connection: none saw the half-done write
+            assert await db.fetchvalue("SELECT count(*) FROM users") == 0
+        async with asyncio.timeout(5), db.transaction() as tx:  # its lock ended with it
+            await tx.lock("pool test")
+        # Each read was one round trip: no connection's last statement is asyncpg's reset.
+        last = await watcher.fetch("SELECT query FROM pg_stat_activity WHERE datname = current_database()"
+                                   " AND pid <> pg_backend_pid()")
+        assert last and not [row["query"] for row in last if "pg_advisory_unlock_all" in row["query"]]
+    finally:
+        await watcher.close()
+        await store.close()

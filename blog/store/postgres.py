@@ -63,6 +63,15 @@ LOST_CONNECTION = (asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError, 
 ChannelHandler = Callable[[str], None]
 
 
+async def _nothing_to_reset(conn: asyncpg.Connection[asyncpg.Record]) -> None:
+    """How a pooled connection is made ready for its next user: not at all. asyncpg's default
+    sends `RESET ALL; UNLISTEN *; CLOSE ALL; SELECT pg_advisory_unlock_all()` at each release,
+    a round trip as long as the read itself, to undo what this code never does on a pooled
+    connection: it sets no session settings, listens on its own connection, holds no cursor
+    outside a transaction and takes only locks that end with theirs. (asyncpg still rolls back
+    a transaction left open before calling this.)"""
+
+
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?|(?<![\w:]):([A-Za-z_]\w*)")
 
 
@@ -207,7 +216,8 @@ class PostgresDatabase(Database):
         self._closing = False
 
     async def open(self) -> None:
-        self._pool = await asyncpg.create_pool(self.url, min_size=POOL_MIN, max_size=POOL_MAX)
+        self._pool = await asyncpg.create_pool(self.url, min_size=POOL_MIN, max_size=POOL_MAX,
+                                               reset=_nothing_to_reset)
         async with self._pool.acquire() as conn:
             await self._migrate(conn)
         self._closing = False
