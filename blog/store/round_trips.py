@@ -19,32 +19,33 @@ from collections.abc import Awaitable, Callable
 class SharedRoundTrip:
     def __init__(self, round_trip: Callable[[], Awaitable[None]]) -> None:
         self._round_trip = round_trip
-        self._next: asyncio.Future[None] | None = None  # for those who came since the last one left
+        self._waiting: list[asyncio.Future[None]] = []  # came since the last one left
         self._sending: asyncio.Task[None] | None = None
 
     async def passed(self) -> None:
         """Returns once a round trip sent after this call has come back."""
-        if self._next is None:
-            self._next = asyncio.get_running_loop().create_future()
-            if self._sending is None:
-                self._sending = asyncio.create_task(self._send())
-        await asyncio.shield(self._next)
+        # A future each, not one shared: a waiter cancelled (its client gone) leaves the others be.
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        if self._sending is None:
+            self._sending = asyncio.create_task(self._send())
+        await waiter
 
     async def _send(self) -> None:
         try:
-            while (waiting := self._next) is not None:
-                self._next = None
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
                 try:
                     await self._round_trip()
                 finally:
-                    _release(waiting)
+                    _release(batch)
         finally:  # cancelled (a stop): nobody is left waiting for ever
-            if self._next is not None:
-                _release(self._next)
-                self._next = None
+            _release(self._waiting)
+            self._waiting = []
             self._sending = None
 
 
-def _release(waiting: asyncio.Future[None]) -> None:
-    if not waiting.done():
-        waiting.set_result(None)
+def _release(waiting: list[asyncio.Future[None]]) -> None:
+    for waiter in waiting:
+        if not waiter.done():
+            waiter.set_result(None)
