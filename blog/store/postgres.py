@@ -327,8 +327,9 @@ class PostgresDatabase(Database):
             async with self._listening_lock, asyncio.timeout(HEARD_TIMEOUT):
                 await conn.execute("SELECT 1")
         except (TimeoutError, *LOST_CONNECTION, asyncpg.PostgresError) as exc:
-            log.warning("the connection that listens for changes did not answer (%r); opening another", exc)
             conn.terminate()  # the listener opens another, and empties every cache
+            if not self._closing:  # (closing, the listener closed it under the query)
+                log.warning("the connection that listens for changes did not answer (%r); opening another", exc)
 
     def _heard_change(self, payload: str) -> None:
         if payload != self.origin:
