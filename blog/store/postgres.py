@@ -285,7 +285,9 @@ class PostgresDatabase(Database):
                 yield tx
                 if notify:  # delivered when, and only if, the commit is
                     await tx.notify(CHANGES_CHANNEL, self.origin)
-            except Exception:
+            except asyncio.CancelledError:
+                raise  # ended below: mid-statement, a ROLLBACK cannot be sent
+            except BaseException:
                 if not conn.is_closed():
                     await transaction.rollback()
                 raise
