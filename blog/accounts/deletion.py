@@ -6,7 +6,7 @@ comments stay, shown as by "deleted user" (see Users.delete_account)."""
 from __future__ import annotations
 
 from blog.store import Store
-from blog.store.users import User
+from blog.store.users import NewAuthorGone, User
 
 
 class CannotTransfer(Exception):
@@ -26,5 +26,11 @@ async def transfer_target(store: Store, user: User, username: str) -> User:
 
 
 async def delete_account(store: Store, user: User, posts_to: User | None) -> None:
-    """Deletes the account (LastAdmin for the last admin); its avatar files are the cleanup's."""
-    await store.users.delete_account(user.id, posts_to.id if posts_to else None)
+    """Deletes the account (LastAdmin for the last admin; CannotTransfer if `posts_to` was
+    deleted or suspended since it was chosen); its avatar files are the cleanup's."""
+    try:
+        await store.users.delete_account(user.id, posts_to.id if posts_to else None)
+    except NewAuthorGone:
+        assert posts_to is not None
+        raise CannotTransfer(f"{posts_to.username} was deleted or suspended a moment ago;"
+                             " choose another account.") from None

@@ -24,6 +24,10 @@ class LastAdmin(Exception):
     """The change would leave the blog without an active admin."""
 
 
+class NewAuthorGone(Exception):
+    """The account chosen to receive a deleted account's posts was deleted or suspended meanwhile."""
+
+
 DELETED_NAME = "deleted user"
 
 
@@ -160,6 +164,7 @@ class Users:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
         async with self.db.transaction() as tx:
+            await _one_account_change_at_a_time(tx)
             row = await tx.fetchone(
                 "SELECT id, role FROM users WHERE username = ? COLLATE NOCASE AND deleted_at IS NULL", (username,))
             if row is None:
@@ -173,6 +178,7 @@ class Users:
         """Suspends an account: its sessions and API tokens end in the same transaction (and
         every process forgets them, since the write notifies). LastAdmin for the last admin."""
         async with self.db.transaction() as tx:
+            await _one_account_change_at_a_time(tx)
             row = await tx.fetchone("SELECT role FROM users WHERE id = ? AND deleted_at IS NULL", (user_id,))
             if row is None:
                 return False
@@ -210,15 +216,20 @@ class Users:
     async def delete_account(self, user_id: int, posts_to: int | None) -> None:
         """Deletes an account (its avatar's files are left to the image cleanup).
 
-        Its posts go to the trash, or to the account `posts_to`. The row stays, anonymised and
-        unable to log in, so that its comments and the revisions it made stay as "deleted user"."""
+        Its posts go to the trash, or to the account `posts_to` (NewAuthorGone if that one is no
+        longer active). The row stays, anonymised and unable to log in, so that its comments and
+        the revisions it made stay as "deleted user"."""
         now = clock.now_iso()
         async with self.db.transaction() as tx:
+            await _one_account_change_at_a_time(tx)
             row = await tx.fetchone("SELECT role FROM users WHERE id = ? AND deleted_at IS NULL", (user_id,))
             if row is None:
                 raise LookupError(user_id)
             if row["role"] == "admin":
                 await _keep_an_admin(tx, user_id)
+            if posts_to is not None and not await tx.fetchvalue(
+                    f"SELECT 1 FROM users WHERE id = ? AND {ACTIVE}", (posts_to,)):
+                raise NewAuthorGone(posts_to)
             if posts_to is not None:
                 await tx.execute("UPDATE posts SET author_id = ? WHERE author_id = ?", (posts_to, user_id))
             else:
@@ -261,6 +272,14 @@ class Users:
             row = await tx.fetchone(f"SELECT {USER_COLUMNS} FROM users WHERE id = ?", (user_id,))
         assert row is not None
         return User.from_row(row)
+
+
+async def _one_account_change_at_a_time(tx: Transaction) -> None:
+    """Deletions, suspensions and role changes wait for each other. Each reads other accounts
+    before it writes (is another admin left? is the new author still there?): on PostgreSQL two
+    at once would each read what the other is about to change (both admins leave), and two
+    deletions giving their posts to each other would deadlock on the rows they both lock."""
+    await tx.lock("account changes")
 
 
 async def _keep_an_admin(tx: Transaction, user_id: int) -> None:

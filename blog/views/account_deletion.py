@@ -47,6 +47,8 @@ async def delete(request: web.Request) -> web.Response:
     if not errors:
         try:
             await delete_account(store, user, new_author)
+        except CannotTransfer as exc:
+            errors["new_author"] = str(exc)
         except LastAdmin:
             errors["posts"] = "You are the blog's last admin: make another account admin before deleting yours."
     if errors:
