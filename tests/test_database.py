@@ -163,7 +163,8 @@ async def test_postgresql_fresh_schema_and_migrations_agree(database_url):
 
 
 async def postgres_shape(url: str) -> dict[str, object]:
-    """Tables with their columns, constraints and indexes, as PostgreSQL describes them."""
+    """Tables with their columns, constraints, indexes and triggers, and the functions the
+    triggers call, as PostgreSQL describes them."""
     conn = await asyncpg.connect(url)
     try:
         columns = await conn.fetch(
@@ -175,8 +176,16 @@ async def postgres_shape(url: str) -> dict[str, object]:
             " WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> 'schema_version' ORDER BY 1, 2")
         indexes = await conn.fetch(
             "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2")
+        # The stamps the caches trust (a post's comments, its reactions) are kept by triggers.
+        triggers = await conn.fetch(
+            "SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) FROM pg_trigger"
+            " WHERE NOT tgisinternal ORDER BY 1, 2")
+        functions = await conn.fetch(
+            "SELECT proname, pg_get_functiondef(oid) FROM pg_proc"
+            " WHERE pronamespace = 'public'::regnamespace ORDER BY 1")
         return {"columns": [tuple(row) for row in columns], "constraints": [tuple(row) for row in constraints],
-                "indexes": [tuple(row) for row in indexes]}
+                "indexes": [tuple(row) for row in indexes], "triggers": [tuple(row) for row in triggers],
+                "functions": [tuple(row) for row in functions]}
     finally:
         await conn.close()
 
