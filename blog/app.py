@@ -22,7 +22,7 @@ from blog.api.app import create_api
 from blog.config import Config
 from blog.content.image_queue import ImageQueue
 from blog.content.image_store import ImageStore
-from blog.content.images import ImageFiles
+from blog.content.image_files import ImageFiles
 from blog.content.reading_time import reading_minutes
 from blog.content.unsubscribe import UnsubscribeLinks
 from blog.keys import (

@@ -104,7 +104,7 @@ def test_generated_secret_key_survives_a_restart(tmp_path):
 def test_cleanup_removes_only_orphan_images(tmp_path):
     import sqlite3
 
-    from blog.content.images import ImageFiles
+    from blog.content.image_files import ImageFiles
 
     assert blog("init-db", data_dir=tmp_path).returncode == 0
     files = ImageFiles(tmp_path / "images")

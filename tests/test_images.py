@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image, ImageCms, ImageFile, PngImagePlugin
 
-from blog.content.images import CONTENT_TYPES, ImageFiles, ImageRejected, ProcessedImage, process_image
+from blog.content.image_files import ImageFiles
+from blog.content.images import CONTENT_TYPES, ImageRejected, ProcessedImage, process_image
 
 HEX = "0123456789abcdef" * 4
 

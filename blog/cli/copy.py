@@ -72,7 +72,7 @@ async def _copy(config: Config, target_url: str) -> int:
 
 async def _copy_images(config: Config, target: Store) -> int:
     """The data folder's image files into the database, where every app server finds them."""
-    from blog.content.images import ImageFiles
+    from blog.content.image_files import ImageFiles
 
     files = ImageFiles(config.data_dir / "images")
     names = sorted(files.names())

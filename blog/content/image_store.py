@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from blog.config import Config
-from blog.content.images import ImageFiles
+from blog.content.image_files import ImageFiles
 from blog.store import Store
 
 T = TypeVar("T")

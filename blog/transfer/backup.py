@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from blog import clock
-from blog.content.images import ImageFiles
+from blog.content.image_files import ImageFiles
 from blog.store.snapshots import facts, image_names, integrity, snapshot
 from blog.transfer import TransferError
 from blog.transfer.plan import IMAGE_FILE
