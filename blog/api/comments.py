@@ -15,7 +15,8 @@ from blog.api.validation import BIG_DIGITS, BLANK, INTEGER, is_blank, optional_t
 from blog.content.comments import COMMENT_MAX, CommentsClosed, add_comment, can_delete_comment, delete_comment
 from blog.keys import STORE
 from blog.store.comments import Comment
-from blog.store.posts import SQLITE_INTEGER_MAX, Post
+from blog.store.db import SQLITE_INTEGER_MAX
+from blog.store.posts import Post
 from blog.web.json_errors import json_response
 from blog.web.urls import public_base
 

@@ -14,7 +14,7 @@ from blog.api.validation import BIG_DIGITS, BLANK, INTEGER, is_blank, optional_t
 from blog.content.messages import MESSAGE_MAX, PAGE_SIZE, MessageRefused, can_write_to, mark_seen, send_message
 from blog.keys import STORE
 from blog.store.messages import Message
-from blog.store.posts import SQLITE_INTEGER_MAX
+from blog.store.db import SQLITE_INTEGER_MAX
 from blog.store.users import User
 from blog.web.json_errors import json_response
 from blog.web.urls import public_base

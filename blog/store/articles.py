@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from blog.store.db import Database, Row
-from blog.store.posts import LISTED, TAGS_COLUMN
+from blog.store.post_lists import LISTED, TAGS_COLUMN
 from blog.store.remembered import Remembered
 
 # The HTML site shows the same lists; a client asking for every tag gets the most used first.

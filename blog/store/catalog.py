@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from blog.store.db import Database
-from blog.store.posts import LISTED
+from blog.store.post_lists import LISTED
 from blog.store.remembered import Remembered
 from blog.store.users import USER_COLUMNS, User
 

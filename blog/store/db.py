@@ -19,6 +19,9 @@ from typing import Any, Protocol
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 ENGINES = ("sqlite", "postgresql")
+# The largest id either engine stores (SQLite's INTEGER is signed 64-bit); a larger number
+# from a URL or a form names nothing, and SQLite cannot even bind it.
+SQLITE_INTEGER_MAX = 2**63 - 1
 
 
 class Row(Protocol):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from blog.store.db import Database, Row
-from blog.store.posts import LISTED, POST_COLUMNS, POST_FROM, Post
+from blog.store.post_lists import LISTED
+from blog.store.posts import POST_COLUMNS, POST_FROM, Post
 
 FEED_SIZE = 20
 

@@ -1,28 +1,27 @@
-"""Posts: reading lists page by page on an index, and saving with revisions, tags and the trash."""
+"""Posts: reading one, and saving with revisions, tags, schedules and the trash (the lists
+are post_lists.py's, the slugs slugs.py's)."""
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
-
-from slugify import slugify
 
 from blog import clock
-from blog.store.db import Database, Row, Transaction, UniqueViolation, ordered_list
+from blog.store.db import SQLITE_INTEGER_MAX, Database, Row, Transaction
 from blog.store.images import record_refs
+from blog.store.post_lists import (
+    LISTED,
+    LISTED_COLUMNS,
+    TAGS_COLUMN,
+    ListedPost,
+    Page,
+    keyset_page,
+    last_changed,
+    listed,
+    published,
+    tags_of,
+)
 from blog.store.remembered import Remembered
-
-PAGE_SIZE = 10
-SQLITE_INTEGER_MAX = 2**63 - 1
-SLUG_MAX_LENGTH = 80
-SLUG_ATTEMPTS = 3
-T = TypeVar("T")
-# Tags in their form order, as one column, so a list page costs one query.
-TAGS_COLUMN = ordered_list("tag", "position", "FROM post_tags WHERE post_id = posts.id") + " AS tags"
-# Public and in the lists: published, not in the trash, and a post (pages are linked only from the nav).
-LISTED = "posts.status = 'published' AND posts.deleted_at IS NULL AND posts.kind = 'post'"
+from blog.store.slugs import retrying_slug, unique_slug
 
 
 @dataclass(frozen=True)
@@ -38,22 +37,6 @@ class PostFields:
     status: str
     image_alt: str = ""
     publish_at: str | None = None  # UTC, for a scheduled post
-
-
-@dataclass(frozen=True)
-class ListedPost:
-    id: int
-    slug: str
-    title: str
-    excerpt: str
-    thumbnail: str | None
-    published_at: str | None
-    updated_at: str
-    status: str
-    author: str
-    tags: tuple[str, ...]
-    author_name: str = ""  # the author's display name, or username
-    publish_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,44 +77,12 @@ class Post:
         return ", ".join(self.tags)
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of a list and the cursors of its neighbours (None where there is none)."""
-
-    posts: list[ListedPost]
-    older: str | None
-    newer: str | None
-    # HTML made from this page, by whatever renders it: a Page is shared by every reader
-    # until the next change, so its HTML need only be made once (see templating.keep_on).
-    rendered: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
-
-
 class VersionConflict(Exception):
     """The post changed after the form was loaded; carries the current post."""
 
     def __init__(self, current: Post) -> None:
         super().__init__(current.id)
         self.current = current
-
-
-def _tags(value: str | None) -> tuple[str, ...]:
-    return tuple(value.split(",")) if value else ()
-
-
-def encode_cursor(published_at: str | None, post_id: int) -> str:
-    return f"{published_at},{post_id}"
-
-
-def decode_cursor(cursor: str) -> tuple[str, int]:
-    """Raises ValueError for anything that is not a cursor we made."""
-    moment, _, post_id = cursor.partition(",")
-    clock.parse(moment)
-    if not moment.endswith("Z") or len(moment) != 27:
-        raise ValueError(cursor)
-    number = int(post_id)
-    if not 0 <= number <= SQLITE_INTEGER_MAX:  # SQLite cannot even bind a larger int
-        raise ValueError(cursor)
-    return moment, number
 
 
 POST_COLUMNS = (
@@ -148,33 +99,11 @@ POST_FROM = (
     "FROM posts JOIN users AS authors ON authors.id = posts.author_id"
     " LEFT JOIN users AS editors ON editors.id = posts.editor_id"
 )
-LISTED_COLUMNS = (
-    "posts.id, posts.slug, posts.title, posts.excerpt, posts.thumbnail, posts.published_at,"
-    " posts.updated_at, posts.status, authors.username AS author, " + TAGS_COLUMN + ","
-    " CASE WHEN authors.display_name != '' THEN authors.display_name ELSE authors.username END AS author_name,"
-    " posts.publish_at"
-)
-
-
-def _published(post: ListedPost) -> str | None:
-    return post.published_at
-
-
-def _last_changed(post: ListedPost) -> str:
-    return post.updated_at
-
-
-def _post(row: Row) -> Post:
+def post_from_row(row: Row) -> Post:
     values = dict(row)
-    values["tags"] = _tags(values["tags"])
+    values["tags"] = tags_of(values["tags"])
     values["comments_open"] = bool(values["comments_open"])
     return Post(**values)
-
-
-def _listed(row: Row) -> ListedPost:
-    values = dict(row)
-    values["tags"] = _tags(values["tags"])
-    return ListedPost(**values)
 
 
 class Posts:
@@ -196,11 +125,11 @@ class Posts:
         if not 0 < post_id <= SQLITE_INTEGER_MAX:  # from a URL; too large to bind, and no post has it
             return None
         row = await self.db.fetchone(f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.id = ?", (post_id,))
-        return None if row is None else _post(row)
+        return None if row is None else post_from_row(row)
 
     async def by_slug(self, slug: str) -> Post | None:
         row = await self.db.fetchone(f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.slug = ?", (slug,))
-        return None if row is None else _post(row)
+        return None if row is None else post_from_row(row)
 
     async def page(self, *, before: str | None = None, after: str | None = None, author_id: int | None = None,
                    tag: str | None = None, followed_by: int | None = None,
@@ -235,39 +164,7 @@ class Posts:
         if period is not None:
             where.append(f"{keys[0]} >= ? AND {keys[0]} < ?")
             params.extend(period)
-        return await self._keyset_page(source, where, params, keys, _published, before, after)
-
-    async def _keyset_page(self, source: str, where: list[str], params: list[object], keys: tuple[str, str],
-                           moment: Callable[[ListedPost], str | None], before: str | None, after: str | None) -> Page:
-        """One page of `source` ordered by `keys` (a time, then an id), newest first, from a cursor;
-        `moment` is a listed post's value of the time key, for the cursors.
-
-        `before` pages towards older posts, `after` towards newer ones; the cost of a
-        page does not depend on how deep it is."""
-        cursor = after or before
-        newest_first = after is None
-        if cursor is not None:
-            where = [*where, f"({keys[0]}, {keys[1]}) {'<' if newest_first else '>'} (?, ?)"]
-            params = [*params, *decode_cursor(cursor)]
-        direction = "DESC" if newest_first else "ASC"
-        rows = await self.db.fetchall(
-            f"SELECT {LISTED_COLUMNS} {source} WHERE {' AND '.join(where)}"
-            f" ORDER BY {keys[0]} {direction}, {keys[1]} {direction} LIMIT ?",
-            (*params, PAGE_SIZE + 1),
-        )
-        posts = [_listed(row) for row in rows[:PAGE_SIZE]]
-        more = len(rows) > PAGE_SIZE
-        if not newest_first:
-            posts.reverse()
-        if not posts:
-            return Page([], None, None)
-        has_older = more if newest_first else True
-        has_newer = cursor is not None if newest_first else more
-        return Page(
-            posts,
-            encode_cursor(moment(posts[-1]), posts[-1].id) if has_older else None,
-            encode_cursor(moment(posts[0]), posts[0].id) if has_newer else None,
-        )
+        return await keyset_page(self.db, source, where, params, keys, published, before, after)
 
     async def scheduled_of(self, author_id: int) -> list[ListedPost]:
         """The author's scheduled posts, soonest first (they are few, and each is gone once it
@@ -278,14 +175,14 @@ class Posts:
             " ORDER BY posts.publish_at, posts.id LIMIT 100",
             (author_id,),
         )
-        return [_listed(row) for row in rows]
+        return [listed(row) for row in rows]
 
     async def drafts_page(self, author_id: int, *, before: str | None = None, after: str | None = None) -> Page:
-        """A page of the author's drafts, last changed first, paged like every list (see _keyset_page)."""
+        """A page of the author's drafts, last changed first, paged like every list (see post_lists.keyset_page)."""
         source = "FROM posts JOIN users AS authors ON authors.id = posts.author_id"
         where = ["posts.author_id = ?", "posts.status = 'draft'", "posts.deleted_at IS NULL"]
-        return await self._keyset_page(source, where, [author_id], ("posts.updated_at", "posts.id"), _last_changed,
-                                       before, after)
+        return await keyset_page(self.db, source, where, [author_id], ("posts.updated_at", "posts.id"), last_changed,
+                                 before, after)
 
     async def trashed(self, author_id: int | None) -> list[Post]:
         """Trashed posts, newest trash first; only one author's when author_id is given."""
@@ -296,14 +193,14 @@ class Posts:
         rows = await self.db.fetchall(
             f"SELECT {POST_COLUMNS} {POST_FROM} WHERE {where} ORDER BY posts.deleted_at DESC LIMIT 200", params
         )
-        return [_post(row) for row in rows]
+        return [post_from_row(row) for row in rows]
 
     async def pages(self) -> list[Post]:
         """Every page that is not in the trash (About, Contact...), by title: the editors' list."""
         rows = await self.db.fetchall(
             f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.kind = 'page' AND posts.deleted_at IS NULL"
             " ORDER BY posts.title COLLATE NOCASE LIMIT 500")
-        return [_post(row) for row in rows]
+        return [post_from_row(row) for row in rows]
 
     async def bodies_after(self, after_id: int, limit: int) -> list[tuple[int, str]]:
         """(id, Markdown body) of posts and pages in id order, for rendering them all again."""
@@ -340,14 +237,14 @@ class Posts:
                 "UPDATE posts SET status = 'published', published_at = coalesce(published_at, publish_at)"
                 " WHERE status = 'scheduled' AND deleted_at IS NULL AND publish_at <= ? RETURNING id", (now,))
             for row in rows:
-                await _sync_listing(tx, row[0])
+                await sync_listing(tx, row[0])
         return sorted(row[0] for row in rows)
 
     # Writing ----------------------------------------------------------------
 
     async def create(self, author_id: int, fields: PostFields, image: tuple[str, str] | None, *,
                      kind: str = "post", comments_open: bool = True) -> Post:
-        post_id = await _retrying_slug(lambda crowded: self._insert(author_id, fields, image, kind, comments_open, crowded))
+        post_id = await retrying_slug(lambda crowded: self._insert(author_id, fields, image, kind, comments_open, crowded))
         post = await self.by_id(post_id)
         assert post is not None
         return post
@@ -356,7 +253,7 @@ class Posts:
                       comments_open: bool, crowded: bool) -> int:
         now = clock.now_iso()
         async with self.db.transaction() as tx:
-            slug = await _unique_slug(tx, fields.title, None, crowded=crowded)
+            slug = await unique_slug(tx, fields.title, None, crowded=crowded)
             post_id = await tx.insert(
                 "INSERT INTO posts (author_id, kind, slug, title, summary, excerpt, body, body_html, status,"
                 " publish_at, image, thumbnail, image_alt, created_at, updated_at, published_at, comments_open)"
@@ -375,7 +272,7 @@ class Posts:
 
         `image` is True to keep the current image, None to remove it, or new
         (display, thumbnail) names; `comments_open` None keeps the post's setting."""
-        await _retrying_slug(lambda crowded: self._update(post_id, expected_version, editor_id, fields, image,
+        await retrying_slug(lambda crowded: self._update(post_id, expected_version, editor_id, fields, image,
                                                            comments_open, crowded))
         post = await self.by_id(post_id)
         assert post is not None
@@ -387,7 +284,7 @@ class Posts:
         keep_image = image is True
         display, thumbnail = image if isinstance(image, tuple) else (None, None)
         async with self.db.transaction() as tx:
-            slug = await _unique_slug(tx, fields.title, post_id, crowded=crowded)
+            slug = await unique_slug(tx, fields.title, post_id, crowded=crowded)
             if not 0 < expected_version < SQLITE_INTEGER_MAX:  # no post has it, and the engines could not bind it
                 expected_version = -1
             version = expected_version + 1
@@ -415,7 +312,7 @@ class Posts:
     async def _current_for_conflict(self, tx: Transaction, post_id: int) -> Post:
         row = await tx.fetchone(f"SELECT {POST_COLUMNS} {POST_FROM} WHERE posts.id = ?", (post_id,))
         assert row is not None
-        return _post(row)
+        return post_from_row(row)
 
     async def move_to_trash(self, post_id: int) -> bool:
         return await self._set_trashed(post_id, clock.now_iso())
@@ -429,7 +326,7 @@ class Posts:
             changed = await tx.execute(
                 "UPDATE posts SET deleted_at = ? WHERE id = ?"
                 " AND (deleted_at IS NULL) = ?", (deleted_at, post_id, deleted_at is not None))
-            await _sync_listing(tx, post_id)
+            await sync_listing(tx, post_id)
         return changed > 0
 
     async def purge(self, post_id: int) -> list[str]:
@@ -448,41 +345,16 @@ def _publish_at(fields: PostFields) -> str | None:
     return fields.publish_at if fields.status == "scheduled" else None
 
 
-async def _retrying_slug(write: Callable[[bool], Awaitable[T]]) -> T:
-    """`write` again when another writer took the slug it chose between its look and its save
-    (the unique index is the judge; on PostgreSQL two transactions can both see it free).
-    The last try is told the title is crowded, and takes a random suffix."""
-    for attempt in range(SLUG_ATTEMPTS):
-        try:
-            return await write(attempt == SLUG_ATTEMPTS - 1)
-        except UniqueViolation as exc:
-            if "slug" not in exc.constraint or attempt == SLUG_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-async def _unique_slug(tx: Transaction, title: str, post_id: int | None, base: str | None = None,
-                       crowded: bool = False) -> str:
-    base = base or slugify(title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "post"
-    if crowded:
-        return f"{base}-{secrets.token_hex(3)}"
-    for candidate in [base, *(f"{base}-{n}" for n in range(2, 6))]:
-        taken = await tx.fetchvalue("SELECT id FROM posts WHERE slug = ?", (candidate,))
-        if taken is None or taken == post_id:
-            return candidate
-    return f"{base}-{secrets.token_hex(3)}"
-
-
 async def _write_tags(tx: Transaction, post_id: int, tags: tuple[str, ...]) -> None:
     await tx.execute("DELETE FROM post_tags WHERE post_id = ?", (post_id,))
     await tx.executemany(
         "INSERT INTO post_tags (post_id, tag, position) VALUES (?, ?, ?)",
         [(post_id, tag, position) for position, tag in enumerate(tags)],
     )
-    await _sync_listing(tx, post_id)
+    await sync_listing(tx, post_id)
 
 
-async def _sync_listing(tx: Transaction, post_id: int) -> None:
+async def sync_listing(tx: Transaction, post_id: int) -> None:
     """post_tags.listed_at follows the post: its publication time while public, else NULL."""
     await tx.execute(
         f"UPDATE post_tags SET listed_at = (SELECT CASE WHEN {LISTED} THEN posts.published_at END"

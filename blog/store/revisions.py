@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from blog.store.db import Database
+from blog.store.db import SQLITE_INTEGER_MAX, Database
 
-SQLITE_INTEGER_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from blog.store.db import Database, Row
-from blog.store.posts import TAGS_COLUMN
+from blog.store.post_lists import TAGS_COLUMN
 from blog.store.remembered import Remembered
 
 PAGE_SIZE = 10

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from blog.store.db import Database
-from blog.store.posts import LISTED
+from blog.store.post_lists import LISTED
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from slugify import slugify
 from blog import clock
 from blog.store.db import Database, Transaction
 from blog.store.images import record_refs
-from blog.store.posts import POST_COLUMNS, POST_FROM, SLUG_MAX_LENGTH, Post, _post, _sync_listing, _unique_slug
+from blog.store.posts import POST_COLUMNS, POST_FROM, Post, post_from_row, sync_listing
+from blog.store.slugs import SLUG_MAX_LENGTH, unique_slug
 
 EXPORT_BATCH = 500
 # An imported account cannot log in until its owner sets a password (the reset link):
@@ -107,7 +108,7 @@ class Transfer:
                 (last, EXPORT_BATCH))
             if not rows:
                 return
-            posts = [_post(row) for row in rows]
+            posts = [post_from_row(row) for row in rows]
             last = posts[-1].id
             comments = await self.db.fetchall(
                 "SELECT comments.post_id, users.username, comments.body, comments.created_at FROM comments"
@@ -189,7 +190,7 @@ async def _import_post(tx: Transaction, post: NewPost, accounts: dict[str, int],
 
 async def _insert_post(tx: Transaction, post: NewPost, author_id: int, counts: ImportCounts) -> int:
     wanted = slugify(post.slug or post.title, max_length=SLUG_MAX_LENGTH, word_boundary=True) or "post"
-    slug = await _unique_slug(tx, post.title, None, base=wanted)
+    slug = await unique_slug(tx, post.title, None, base=wanted)
     if slug != post.slug:
         counts.renamed_slugs.append((post.slug, slug))
     post_id = await tx.insert(
@@ -201,7 +202,7 @@ async def _insert_post(tx: Transaction, post: NewPost, author_id: int, counts: I
          post.published_at, post.deleted_at))
     await tx.executemany("INSERT INTO post_tags (post_id, tag, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                          [(post_id, tag, position) for position, tag in enumerate(post.tags)])
-    await _sync_listing(tx, post_id)
+    await sync_listing(tx, post_id)
     await tx.insert(
         "INSERT INTO revisions (post_id, version, title, summary, body, tags, editor_id, created_at)"
         " VALUES (?, 1, ?, ?, ?, ?, ?, ?)",

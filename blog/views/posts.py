@@ -14,7 +14,8 @@ from blog.content.comments import can_moderate
 from blog.content.permissions import can_edit, can_view
 from blog.content.post_form import normalise_tag
 from blog.keys import SHARED_PAGES, STORE
-from blog.store.posts import ListedPost, Page, Post
+from blog.store.post_lists import ListedPost, Page
+from blog.store.posts import Post
 from blog.views.comment_threads import comments_context, threads_mark
 from blog.views.feeds import author_feed_link, tag_feed_link
 from blog.views.link_previews import PAGING_PARAMETERS, list_preview, post_preview

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from blog.store.posts import SQLITE_INTEGER_MAX  # SQLite's INTEGER is signed 64-bit; ids start at 1
+from blog.store.db import SQLITE_INTEGER_MAX
 
 
 def storable_id(value: object) -> int | None:
