@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Coroutine
 from typing import Any
 
@@ -44,6 +45,41 @@ async def test_new_database_is_created_from_schema_sql_at_the_latest_version(tmp
         assert await store.db.fetchvalue("PRAGMA busy_timeout") == 5000
     finally:
         await store.close()
+
+
+@pytest.mark.sqlite_only("a new SQLite file")
+async def test_processes_starting_together_on_a_new_file_all_open_it(tmp_path):
+    """As the workers of `serve --workers N` do on a fresh data folder: one creates the
+    tables, the others wait and find them made (they used to fail: "table users already
+    exists", or "database is locked" while the first switched the file to WAL)."""
+    for attempt in range(5):
+        path = tmp_path / f"new-{attempt}.sqlite3"
+        stores = [Store(path) for _ in range(3)]
+        opened = await asyncio.gather(*(store.open() for store in stores), return_exceptions=True)
+        try:
+            assert [result for result in opened if isinstance(result, BaseException)] == []
+            for number, store in enumerate(stores):
+                await store.users.create(f"user{number}", f"user{number}@example.com", "x")
+            assert await stores[0].db.fetchvalue("SELECT count(*) FROM users") == 3
+            assert await stores[0].db.fetchvalue("PRAGMA user_version") == latest_version()
+        finally:
+            for store in stores:
+                await store.close()
+
+
+@pytest.mark.sqlite_only("a file the schema cannot be made in")
+async def test_a_database_that_will_not_open_leaves_no_connection_behind(tmp_path):
+    """Each connection has a thread that keeps the process alive until it is closed: a
+    command refused at start-up would otherwise never exit."""
+    path = tmp_path / "blog.sqlite3"
+    with sqlite3.connect(path) as conn:  # another program's tables, where ours should go
+        conn.execute("CREATE TABLE users (name TEXT)")
+    before = set(threading.enumerate())
+    store = Store(path)
+    with pytest.raises(sqlite3.OperationalError, match="already exists"):
+        await store.open()
+    await asyncio.sleep(0.1)  # a closed connection's thread ends on its next turn
+    assert [thread for thread in threading.enumerate() if thread not in before and thread.is_alive()] == []
 
 
 @pytest.mark.sqlite_only("SQLite files of an earlier version")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import itertools
 import logging
 import sqlite3
@@ -24,10 +25,11 @@ from blog.store.changes import ChangeStamp
 from blog.store.db import Database, Params, Row, Transaction, UniqueViolation, latest_version, migrations, schema_path
 
 log = logging.getLogger(__name__)
+OPENER_WAIT = 0.02  # seconds between two tries of the opening lock
 
 PRAGMAS = """
-PRAGMA journal_mode = WAL;
 PRAGMA busy_timeout = 5000;
+PRAGMA journal_mode = WAL;
 PRAGMA foreign_keys = ON;
 PRAGMA synchronous = NORMAL;
 """
@@ -45,6 +47,22 @@ async def _open_connection(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+@asynccontextmanager
+async def _one_opener_at_a_time(lock_path: Path) -> AsyncIterator[None]:
+    """Held while a process sets the file up (WAL, the schema, its migrations): the workers of
+    `serve --workers N` start together, and two of them reading "version 0" at once would
+    both create the tables. An flock, tried between turns of the loop so a stop still ends
+    the wait; the kernel releases it if the process dies."""
+    with open(lock_path, "a") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                await asyncio.sleep(OPENER_WAIT)
+        yield  # closing the file releases the lock
+
+
 class SqliteDatabase(Database):
     engine = "sqlite"
 
@@ -60,11 +78,16 @@ class SqliteDatabase(Database):
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._stamp = ChangeStamp(self.path.with_name(self.path.name + "-changes"))
-        self._writer = await self._connect()
-        await self._migrate(self._writer)
-        for _ in range(self._reader_count):  # one by one: close() finds each, should opening stop
-            self._readers.append(await self._connect())
+        try:
+            self._stamp = ChangeStamp(self.path.with_name(self.path.name + "-changes"))
+            async with _one_opener_at_a_time(self.path.with_name(self.path.name + "-opening")):
+                self._writer = await self._connect()
+                await self._migrate(self._writer)
+            for _ in range(self._reader_count):  # one by one: close() finds each, should opening stop
+                self._readers.append(await self._connect())
+        except BaseException:  # a connection left open would keep its thread, and the process, alive
+            await self.close()
+            raise
         self._next_reader = itertools.cycle(self._readers)
 
     async def close(self) -> None:
