@@ -227,10 +227,9 @@ class Users:
                 raise LookupError(user_id)
             if row["role"] == "admin":
                 await _keep_an_admin(tx, user_id)
-            if posts_to is not None and not await tx.fetchvalue(
-                    f"SELECT 1 FROM users WHERE id = ? AND {ACTIVE}", (posts_to,)):
-                raise NewAuthorGone(posts_to)
             if posts_to is not None:
+                if not await tx.fetchvalue(f"SELECT 1 FROM users WHERE id = ? AND {ACTIVE}", (posts_to,)):
+                    raise NewAuthorGone(posts_to)
                 await tx.execute("UPDATE posts SET author_id = ? WHERE author_id = ?", (posts_to, user_id))
             else:
                 await tx.execute("UPDATE posts SET deleted_at = ? WHERE author_id = ? AND deleted_at IS NULL",
