@@ -191,7 +191,7 @@ async def _load_session_key(app: web.Application, key: SessionKey) -> None:
 
 
 async def _password_workers(app: web.Application) -> AsyncIterator[None]:
-    executor = background_threads(app[CONFIG].password_workers, "passwords")
+    executor = background_threads(app[CONFIG].password_threads, "passwords")
     app[PASSWORDS] = Passwords(executor)
     yield
     executor.shutdown(wait=True)
