@@ -524,17 +524,23 @@ async def measure_logins(blog: Server, cookie: str, usernames: Sequence[str], co
 # The code that decides what seed-demo writes (rows, password hashes). A database built by
 # other versions of these files still works (the blog upgrades its schema) but may differ,
 # e.g. its demo passwords hashed with older argon2 parameters, which costs memory at login.
-SEED_SOURCES = ("schema.sql", "blog/demo.py", "blog/store/seed.py", "blog/passwords.py")
+SEED_SOURCES = ("schema.sql", "blog/demo/posts.py", "blog/demo/text.py", "blog/store/seed.py",
+                "blog/accounts/passwords.py")
+
+
+def sources_digest(names: Sequence[str], digest: Any) -> str:
+    """A file that moved must not go unnoticed: the cache would then never see it change."""
+    for name in names:
+        try:
+            digest.update((ROOT / name).read_bytes())
+        except OSError as exc:
+            raise BenchError(f"{name}, which decides what the cached databases hold, is missing ({exc}); "
+                             "update the list in bench/run.py") from exc
+    return str(digest.hexdigest()[:16])
 
 
 def seed_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for name in SEED_SOURCES:
-        try:
-            digest.update((ROOT / name).read_bytes())
-        except OSError:
-            digest.update(b"missing " + name.encode())
-    return digest.hexdigest()[:16]
+    return sources_digest(SEED_SOURCES, hashlib.sha256())
 
 
 def ensure_database(cache_dir: Path, posts: int, rebuild: bool, timeout: float) -> Path:
@@ -581,13 +587,7 @@ COPY_SOURCES = ("schema.postgresql.sql", "blog/store/copying.py", "blog/cli/copy
 
 
 def postgres_fingerprint() -> str:
-    digest = hashlib.sha256(seed_fingerprint().encode())
-    for name in COPY_SOURCES:
-        try:
-            digest.update((ROOT / name).read_bytes())
-        except OSError:
-            digest.update(b"missing " + name.encode())
-    return digest.hexdigest()[:16]
+    return sources_digest(COPY_SOURCES, hashlib.sha256(seed_fingerprint().encode()))
 
 
 @dataclass
