@@ -13,6 +13,7 @@ header from anybody, so neither fits "honoured only from these"; this is a page 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterator
 
@@ -73,6 +74,7 @@ def _forwarded_hops(request: web.BaseRequest) -> Iterator[str]:
         yield from (part.strip() for part in header.split(","))
 
 
+@functools.lru_cache(maxsize=4096)  # every request asks for its peer's address, often the same few
 def _address(text: str) -> Address | None:
     """An IP address from '192.0.2.1', '[2001:db8::1]:443', '"192.0.2.1:8080"' and the like."""
     text = text.strip().strip('"')
