@@ -917,6 +917,7 @@ async def benchmark(args: argparse.Namespace, report: Report, fleet: Fleet, cach
         report.target("memory after the run (VmRSS)", f"{rss_mb:.1f} MB ({rss_mib:.1f} MiB)", "<= 150 MB",
                       verdict(rss_mb, 150, at_least=False))
 
+        await measure_access_log(report, fleet, client, hello, blog_data, load, args)
         if workers:
             await measure_workers(report, fleet, client, hello, blog,
                                   await fresh_blog(databases, source, cache_dir, fleet), args)
@@ -1043,6 +1044,24 @@ async def measure_workers(report: Report, fleet: Fleet, client: aiohttp.ClientSe
                    f"| {hellos_ratio:.2f} |")
     report.add("", "RSS of the two-process server: " + ", ".join(f"pid {pid} {mib:.1f} MiB" for pid, mib in rss.items())
                + f" (total {sum(rss.values()):.1f} MiB).", "")
+
+
+async def measure_access_log(report: Report, fleet: Fleet, client: aiohttp.ClientSession, hello: Server,
+                             data: BlogData, load: Load, args: argparse.Namespace) -> None:
+    """`/` anonymous from a second server on the same data with BLOG_LOG_LEVEL=INFO, as `serve`
+    runs by default: the measured servers run at WARNING, so this row alone pays the access log."""
+    logged = await fleet.start(client, "blog-access-log", blog_command(free_port(), data.data_dir),
+                               env=data.env | {"BLOG_LOG_LEVEL": "INFO"})
+    home = Page("home_logged", "`/` anonymous, access log on (BLOG_LOG_LEVEL=INFO, `serve`'s default)", "/")
+    await warm_up(logged, [home], args.warmup)
+    results = await measure_pages([home], logged, hello, load, args.rounds, report.problems)
+    fleet.stop(logged)
+    report.raw["access_log"] = {key: asdict(value) for key, value in results.items()}
+    row = results[home.key]
+    report.add(f"### The access log: {home.label}, median of {args.rounds} round(s)", "",
+               "| blog req/s | p99 | hello req/s | ratio to hello |", "|---|---|---|---|",
+               f"| {median([r.rps for r in row.blog]):,.0f} | {ms(median([r.p99_ms for r in row.blog]))} "
+               f"| {median([r.rps for r in row.hello]):,.0f} | {median(row.ratios):.2f} |", "")
 
 
 def process_tree_cpu(pid: int) -> float:
