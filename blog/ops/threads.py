@@ -2,7 +2,9 @@
 
 Their threads run at a lower priority than the event loop's thread (Linux schedules
 threads one by one): 20 logins hashing passwords must not make every reader's page
-wait for a core."""
+wait for a core. Priority is not enough for argon2, which is memory-hard and slows the
+loop through the core and the memory it shares: how many threads hash is the other half
+(Config.password_threads)."""
 
 from __future__ import annotations
 
