@@ -35,14 +35,15 @@ class Server:
     log: Path
 
 
-def start(database_url: str, data_dir: Path, log: Path) -> Server:
+def start(database_url: str, data_dir: Path, log: Path, *, log_level: str = "WARNING",
+          workers: int = 1) -> Server:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("BLOG_")}
-    env["BLOG_LOG_LEVEL"] = "WARNING"
+    env["BLOG_LOG_LEVEL"] = log_level
     with open(log, "w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "blog", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--data-dir", str(data_dir), "--database-url", database_url],
+             "--data-dir", str(data_dir), "--database-url", database_url, "--workers", str(workers)],
             stdout=output, stderr=subprocess.STDOUT, text=True, env=env)
     return Server(f"http://127.0.0.1:{port}", process, log)
 

@@ -5,15 +5,12 @@ other log lines are, although lines are written together once per turn of the ev
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import aiohttp
 
-from .servers import Server, free_port, wait_until_serving
+from .servers import start, wait_until_serving
 
 STAMP = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"
 ACCESS_LINE = re.compile(
@@ -24,7 +21,7 @@ PAGES = {"/": 200, "/login": 200, "/no-such-page": 404, "/feed.atom": 200}
 
 async def test_many_requests_at_once_on_two_workers_each_get_one_whole_line(tmp_path: Path):
     log = tmp_path / "server.log"
-    server = _serve(tmp_path, log, workers=2)
+    server = start("", tmp_path / "data", log, log_level="INFO", workers=2)
     try:
         await wait_until_serving(server)
         answered = await _many_requests(server.url, 100)
@@ -40,18 +37,6 @@ async def test_many_requests_at_once_on_two_workers_each_get_one_whole_line(tmp_
     assert len([line for line in access if any(request_id in line for request_id in answered)]) == len(answered)
     # the blog's own lines have the same layout
     assert any(re.fullmatch(STAMP + r" INFO blog\.\S+: .+", line) for line in lines)
-
-
-def _serve(tmp_path: Path, log: Path, workers: int) -> Server:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BLOG_")}
-    env["BLOG_LOG_LEVEL"] = "INFO"
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "blog", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--data-dir", str(tmp_path / "data"), "--workers", str(workers)],
-            stdout=output, stderr=subprocess.STDOUT, text=True, env=env)
-    return Server(f"http://127.0.0.1:{port}", process, log)
 
 
 async def _many_requests(base: str, rounds: int) -> dict[str, tuple[str, int]]:

@@ -13,7 +13,8 @@ import pytest
 
 from blog.config import Config
 
-from .conftest import CSRF_FIELD, STRONG_PASSWORD, register
+from .conftest import STRONG_PASSWORD, register
+from .servers import form
 
 
 @pytest.mark.parametrize(("cpus", "workers", "threads"), [
@@ -47,10 +48,9 @@ async def test_many_logins_at_once_hash_on_no_more_threads_than_that(two_cpus, c
     browsers = [other_browser() for _ in range(9)]
 
     async def log_in(browser) -> int:  # type: ignore[no-untyped-def]
-        async with browser.get("/login") as page:  # each browser its own session and token
-            token = CSRF_FIELD.search(await page.text()).group(1)
-        fields = {"username": "alice", "password": STRONG_PASSWORD, "next": "", "csrf_token": token}
-        async with browser.post("/login", data=fields, allow_redirects=False) as response:
+        # each browser its own session and token
+        async with await form(browser, "/login", "/login",
+                              {"username": "alice", "password": STRONG_PASSWORD, "next": ""}) as response:
             return response.status
 
     assert await asyncio.gather(*(log_in(browser) for browser in browsers)) == [303] * 9
